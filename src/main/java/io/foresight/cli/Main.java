@@ -1,0 +1,2 @@
+package io.foresight.cli;
+public class Main { public static void main(String[] a) {} }
