@@ -1,0 +1,71 @@
+package io.foresight.learn;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.LocalParameterServer;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.foresight.model.ForesightNet;
+import java.util.function.BiFunction;
+
+/**
+ * One optimiser over a {@link ForesightNet}: each {@link #step} opens the JVM's one gradient collector,
+ * computes a loss in a per-step manager that is closed afterwards, and updates every parameter the loss
+ * touched (unused heads and frozen parameters are left alone).
+ */
+final class Optimization {
+
+  private final ForesightNet net;
+  private final ParameterStore store;
+
+  Optimization(ForesightNet net, float learningRate) {
+    this.net = net;
+    Optimizer adam =
+        Optimizer.adam()
+            .optLearningRateTracker(Tracker.fixed(learningRate))
+            .optClipGrad(1f)
+            .build();
+    this.store = new ParameterStore(net.manager(), false);
+    Device device = net.manager().getDevice();
+    store.setParameterServer(new LocalParameterServer(adam), new Device[] {device});
+  }
+
+  /** Runs one step and returns its loss; {@code loss} builds its arrays in the manager it is given. */
+  float step(BiFunction<NDManager, ParameterStore, NDArray> loss) {
+    float value;
+    try (NDManager scope = net.manager().newSubManager();
+        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray total = loss.apply(scope, store);
+      value = total.getFloat();
+      collector.backward(total);
+    }
+    store.updateAllParameters();
+    zeroGradients();
+    return value;
+  }
+
+  /** PyTorch accumulates gradients across backward passes; clear them for the next step. */
+  private void zeroGradients() {
+    for (Block part : net.parts()) {
+      for (Pair<String, Parameter> pair : part.getParameters()) {
+        NDArray array = pair.getValue().getArray();
+        if (pair.getValue().requiresGradient() && array.hasGradient()) {
+          try (NDArray gradient = array.getGradient()) {
+            gradient.subi(gradient);
+          }
+        }
+      }
+    }
+  }
+
+  ParameterStore store() {
+    return store;
+  }
+}

@@ -1,0 +1,201 @@
+package io.foresight.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The encoder and its heads, owned by one DJL {@link Model} (parameters belong to the model that
+ * initialised them). Every head is its own block so a checkpoint can carry them as separate sections: a
+ * pretrained encoder loads into a net with a fresh classifier, and a stream checkpoint swaps heads
+ * without touching the encoder.
+ *
+ * <p>Shapes: ids and inputs (N, L); features (N, C, L); step logits (N, L, V); embedding (N, 2C).
+ */
+public final class ForesightNet implements AutoCloseable {
+
+  public static final String ENCODER = "encoder";
+  public static final String NEXT_HEAD = "next";
+  public static final String MASKED_HEAD = "masked";
+  public static final String PROJECTION_HEAD = "projection";
+  public static final String CLASSIFIER_HEAD = "classifier";
+
+  private final ModelConfig config;
+  private final Tokenizer tokenizer;
+  private final Model model;
+  private final Map<String, Block> parts = new LinkedHashMap<>();
+
+  private ForesightNet(ModelConfig config, Tokenizer tokenizer, Device device) {
+    this.config = config;
+    this.tokenizer = tokenizer;
+    this.model = Model.newInstance("foresight", device);
+    int v = tokenizer.vocabulary();
+    int e = config.embeddingDim();
+    parts.put(ENCODER, new CausalEncoder(config, tokenizer.inputVocabulary()));
+    parts.put(NEXT_HEAD, Linear.builder().setUnits(v).build());
+    parts.put(MASKED_HEAD, Linear.builder().setUnits(v).build());
+    parts.put(
+        PROJECTION_HEAD,
+        new SequentialBlock()
+            .add(Linear.builder().setUnits(e).build())
+            .add(Activation::relu)
+            .add(Linear.builder().setUnits(config.projectionDim()).build()));
+    if (config.numClasses() > 0) {
+      parts.put(CLASSIFIER_HEAD, Linear.builder().setUnits(config.numClasses()).build());
+    }
+    NDManager manager = model.getNDManager();
+    Shape steps = new Shape(1, 8);
+    parts.get(ENCODER).initialize(manager, DataType.FLOAT32, steps, steps);
+    Shape perStep = new Shape(1, 8, config.channels());
+    parts.get(NEXT_HEAD).initialize(manager, DataType.FLOAT32, perStep);
+    parts.get(MASKED_HEAD).initialize(manager, DataType.FLOAT32, perStep);
+    Shape pooled = new Shape(1, e);
+    parts.get(PROJECTION_HEAD).initialize(manager, DataType.FLOAT32, pooled);
+    if (config.numClasses() > 0) {
+      parts.get(CLASSIFIER_HEAD).initialize(manager, DataType.FLOAT32, pooled);
+    }
+  }
+
+  /** A freshly initialised net on the preferred device. */
+  public static ForesightNet create(ModelConfig config, Tokenizer tokenizer) {
+    return new ForesightNet(config, tokenizer, Devices.preferred());
+  }
+
+  /**
+   * A net whose parts are loaded from checkpoint sections; parts without a section (a classifier the
+   * checkpoint did not have) keep their fresh initialisation.
+   *
+   * @throws MalformedModelException when a section does not fit this architecture
+   */
+  public static ForesightNet fromSections(
+      ModelConfig config, Tokenizer tokenizer, Map<String, byte[]> sections)
+      throws MalformedModelException {
+    ForesightNet net = create(config, tokenizer);
+    try {
+      net.load(sections);
+      return net;
+    } catch (MalformedModelException | RuntimeException e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  /** Loads the given sections over this net's parts; unknown section names are an error. */
+  public void load(Map<String, byte[]> sections) throws MalformedModelException {
+    for (Map.Entry<String, byte[]> section : sections.entrySet()) {
+      Block part = parts.get(section.getKey());
+      if (part == null) {
+        throw new MalformedModelException(
+            "checkpoint part '" + section.getKey() + "' has no place in this model " + parts.keySet());
+      }
+      try (DataInputStream in =
+          new DataInputStream(new ByteArrayInputStream(section.getValue()))) {
+        part.loadParameters(model.getNDManager(), in);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new MalformedModelException(
+            "checkpoint part '" + section.getKey() + "' does not fit the model: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Every part's parameters, by part name, in DJL's parameter format. */
+  public Map<String, byte[]> saveSections() {
+    Map<String, byte[]> sections = new LinkedHashMap<>();
+    for (Map.Entry<String, Block> part : parts.entrySet()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        part.getValue().saveParameters(out);
+      } catch (IOException e) {
+        throw new IllegalStateException("writing to memory cannot fail", e);
+      }
+      sections.put(part.getKey(), bytes.toByteArray());
+    }
+    return sections;
+  }
+
+  public NDArray features(ParameterStore store, NDArray ids, NDArray inputs, boolean training) {
+    return part(ENCODER).forward(store, new NDList(ids, inputs), training).head();
+  }
+
+  /** Logits per step for the class of the next step (N, L, V) from features (N, C, L). */
+  public NDArray nextLogits(ParameterStore store, NDArray features, boolean training) {
+    return part(NEXT_HEAD).forward(store, new NDList(features.transpose(0, 2, 1)), training).head();
+  }
+
+  /** Logits per step for the class hidden at that step (N, L, V). */
+  public NDArray maskedLogits(ParameterStore store, NDArray features, boolean training) {
+    return part(MASKED_HEAD).forward(store, new NDList(features.transpose(0, 2, 1)), training).head();
+  }
+
+  public NDArray projection(ParameterStore store, NDArray embedding, boolean training) {
+    return part(PROJECTION_HEAD).forward(store, new NDList(embedding), training).head();
+  }
+
+  public NDArray classLogits(ParameterStore store, NDArray embedding, boolean training) {
+    return part(CLASSIFIER_HEAD).forward(store, new NDList(embedding), training).head();
+  }
+
+  /**
+   * Pooling over time that ignores padding: masked mean and masked max of the features, concatenated.
+   *
+   * @param features (N, C, L)
+   * @param mask (N, L), 1 for real steps and 0 for padding
+   */
+  public static NDArray pool(NDArray features, NDArray mask) {
+    NDArray m = mask.expandDims(1);
+    NDArray mean = features.mul(m).sum(new int[] {2}).div(m.sum(new int[] {2}));
+    NDArray max = features.add(m.sub(1).mul(1e9f)).max(new int[] {2});
+    return mean.concat(max, 1);
+  }
+
+  public Block part(String name) {
+    Block block = parts.get(name);
+    if (block == null) {
+      throw new IllegalStateException("this model has no " + name + " head");
+    }
+    return block;
+  }
+
+  /** Every part, encoder first. */
+  public Iterable<Block> parts() {
+    return parts.values();
+  }
+
+  public boolean hasClassifier() {
+    return parts.containsKey(CLASSIFIER_HEAD);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public NDManager manager() {
+    return model.getNDManager();
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
