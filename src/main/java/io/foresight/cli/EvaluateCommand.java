@@ -1,0 +1,110 @@
+package io.foresight.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.foresight.data.Dataset;
+import io.foresight.data.DatasetReaders;
+import io.foresight.learn.Evaluation;
+import io.foresight.learn.EvaluationReport;
+import io.foresight.learn.Objective;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code evaluate}: the seed question on the user's own files. Contract in DESIGN.md; the protocol is
+ * {@link Evaluation}.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Does self-supervised pretraining raise test accuracy when labels are few?")
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Option(names = "--train", required = true, description = "Labelled TRAIN file (.tsv, .ts, .csv).")
+  Path train;
+
+  @Option(names = "--test", required = true, description = "Labelled TEST file; only scored, never trained on.")
+  Path test;
+
+  @Option(names = "--objective", defaultValue = "all-each",
+      description = "next-step, masked, contrastive, all (the three combined), or all-each: each of the"
+          + " three alone and combined (default: ${DEFAULT-VALUE}).")
+  String objective;
+
+  @Option(names = "--label-fractions", defaultValue = "0.1,1.0", split = ",",
+      description = "Labelled shares of TRAIN to score (default: ${DEFAULT-VALUE}).")
+  List<Double> labelFractions;
+
+  @Option(names = "--pretrain-fractions", defaultValue = "1.0", split = ",",
+      description = "Shares of the TRAIN inputs pretraining may see, to show accuracy against the amount"
+          + " of unlabelled data (default: ${DEFAULT-VALUE}).")
+  List<Double> pretrainFractions;
+
+  @Option(names = "--seeds", defaultValue = "3", description = "Labelled subsets drawn per fraction (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
+  @Option(names = "--budget-seconds", defaultValue = "420",
+      description = "Wall-clock budget for the whole evaluation, half for pretraining and half for the"
+          + " downstream fits (default: ${DEFAULT-VALUE}).")
+  double budgetSeconds;
+
+  @Option(names = "--pretrain-max-steps", defaultValue = "3000", description = "Step cap per pretraining (default: ${DEFAULT-VALUE}).")
+  int pretrainMaxSteps;
+
+  @Option(names = "--train-max-steps", defaultValue = "300", description = "Step cap per supervised or fine-tuning fit (default: ${DEFAULT-VALUE}).")
+  int trainMaxSteps;
+
+  @Option(names = "--out", required = true, description = "report.json to write.")
+  Path out;
+
+  @Option(names = "--plot", description = "PNG of accuracy against label fraction per method.")
+  Path plot;
+
+  @Mixin ModelOptions model;
+  @Mixin TrainingFlags training;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Objective> objectives =
+        objective.equals("all-each") ? Arrays.asList(Objective.values()) : List.of(Objective.parse(objective));
+    Dataset trainSet = DatasetReaders.read(train);
+    Dataset testSet = DatasetReaders.read(test);
+    Evaluation.Options options =
+        new Evaluation.Options(
+            objectives, labelFractions, pretrainFractions, seeds, budgetSeconds, model.config(),
+            training.options(budgetSeconds, Integer.MAX_VALUE), pretrainMaxSteps, trainMaxSteps);
+    int tasks =
+        options.objectives().size() * pretrainFractions.size() * (1 + seeds * labelFractions.size())
+            + seeds * labelFractions.size();
+    EvaluationReport report;
+    try (ProgressBar bar = Progress.bar("evaluate " + trainSet.name(), tasks, "fits")) {
+      report =
+          Evaluation.run(
+              trainSet, testSet, options,
+              done -> {
+                bar.step();
+                bar.setExtraMessage(done);
+              });
+    }
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+    if (plot != null) {
+      ReportPlot.write(report, plot);
+    }
+    System.out.printf(Locale.ROOT, "%s: %d train / %d test, %d classes, majority rate %.3f, %.0f s%n",
+        report.dataset(), report.trainSize(), report.testSize(), report.classes(),
+        report.majorityRate(), report.totalSeconds());
+    for (EvaluationReport.Result r : report.results()) {
+      System.out.printf(Locale.ROOT, "  %-12s %-12s labels %.2f pretrain %-4s accuracy %.3f ± %.3f%n",
+          r.method(), r.objective() == null ? "-" : r.objective(), r.labelFraction(),
+          r.pretrainFraction() == null ? "-" : r.pretrainFraction(), r.accuracy().mean(),
+          r.accuracy().std());
+    }
+    System.out.println("wrote " + out + (plot != null ? " and " + plot : ""));
+    return 0;
+  }
+}
