@@ -1,10 +1,20 @@
 package io.foresight.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bench}: placeholder until the benchmarks land. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.")
+/** {@code bench}: the one-command benchmarks whose figures README reports. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks; each reports ratios measured in one run.",
+    subcommands = {
+      BenchTrainCommand.class,
+      BenchMemoryCommand.class,
+      BenchMemoryCaseCommand.class,
+      BenchTokenizerCommand.class
+    })
 final class BenchCommand implements Runnable {
   @Override
-  public void run() {}
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
 }

@@ -199,7 +199,8 @@ public final class Evaluation {
         for (int i = 0; i < x.length; i++) {
           x[i] = trainEmbeddings[members.get(i)];
         }
-        SvmProbe probe = SvmProbe.fit(x, subset.data.labels(), train.classNames().size(), subset.seed);
+        SvmProbe probe = SvmProbe.fit(
+                x, subset.data.labels(), train.classNames().size(), trainEmbeddings, subset.seed);
         int[] predicted = new int[testEmbeddings.length];
         for (int i = 0; i < predicted.length; i++) {
           predicted[i] = probe.predict(testEmbeddings[i]);

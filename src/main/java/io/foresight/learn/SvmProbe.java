@@ -33,19 +33,27 @@ public final class SvmProbe {
     this.chosenC = chosenC;
   }
 
-  public static SvmProbe fit(float[][] embeddings, int[] labels, int classes, long seed) {
+  /**
+   * Fits the probe.
+   *
+   * @param embeddings the labelled series' embeddings
+   * @param reference embeddings whose per-dimension mean and spread standardise the inputs: all of
+   *     TRAIN, labelled or not, so that a handful of labelled series need not estimate them
+   */
+  public static SvmProbe fit(
+      float[][] embeddings, int[] labels, int classes, float[][] reference, long seed) {
     int n = embeddings.length;
     int dim = embeddings[0].length;
     double[] mean = new double[dim];
     double[] std = new double[dim];
-    for (float[] e : embeddings) {
+    for (float[] e : reference) {
       for (int j = 0; j < dim; j++) {
-        mean[j] += e[j] / (double) n;
+        mean[j] += e[j] / (double) reference.length;
       }
     }
-    for (float[] e : embeddings) {
+    for (float[] e : reference) {
       for (int j = 0; j < dim; j++) {
-        std[j] += (e[j] - mean[j]) * (e[j] - mean[j]) / n;
+        std[j] += (e[j] - mean[j]) * (e[j] - mean[j]) / reference.length;
       }
     }
     for (int j = 0; j < dim; j++) {
