@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       FinetuneCommand.class,
       EmbedCommand.class,
       EvaluateCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      TableCommand.class
     })
 public final class Main implements Runnable {
 
@@ -30,7 +31,8 @@ public final class Main implements Runnable {
     return new CommandLine(new Main())
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
-              cmd.getErr().println("foresight " + cmd.getCommandName() + ": " + e.getMessage());
+              String message = e.getMessage() != null ? e.getMessage() : e.toString();
+              cmd.getErr().println("foresight " + cmd.getCommandName() + ": " + message);
               return 1;
             })
         .execute(args);

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *
  * Seeds vary the labelled subset and the downstream initialisation; each pretraining runs once and is
  * shared by all seeds (a full pretraining per seed would triple the time on 2 cores). The wall-clock
- * budget is split evenly: half over the pretrainings, half over the downstream fits.
+ * budget is split evenly, half over the pretrainings and half over the downstream fits; each task gets
+ * its share of the time left when it starts, so scoring costs come out of later tasks.
  */
 public final class Evaluation {
 
@@ -54,12 +55,17 @@ public final class Evaluation {
       return seeds * labelFractions.size() * (1 + pretrainings());
     }
 
-    double pretrainSeconds() {
-      return pretrainings() == 0 ? 0 : budgetSeconds / 2 / pretrainings();
+    /**
+     * The budget in units of one downstream fit: together the pretrainings weigh as much as all the
+     * fits, so half the time goes to each.
+     */
+    TimeBudget budget() {
+      return new TimeBudget(budgetSeconds, 2.0 * downstreamFits());
     }
 
-    double fitSeconds() {
-      return budgetSeconds * (pretrainings() == 0 ? 1 : 0.5) / downstreamFits();
+    /** Weight of one pretraining in fit units. */
+    double pretrainingUnits() {
+      return pretrainings() == 0 ? 0 : downstreamFits() / (double) pretrainings();
     }
   }
 
@@ -97,8 +103,7 @@ public final class Evaluation {
                     LabelledSubsets.stratified(train.labels(), classNames.size(), fraction, seed))));
       }
     }
-    TrainingOptions fit =
-        options.training().withBudget(options.fitSeconds(), options.trainMaxSteps());
+    TimeBudget budget = options.budget();
 
     List<EvaluationReport.Result> results = new ArrayList<>();
     for (double fraction : options.labelFractions()) {
@@ -110,7 +115,7 @@ public final class Evaluation {
         }
         Engine.getInstance().setRandomSeed((int) subset.seed);
         try (ForesightNet net = ForesightNet.create(classifierConfig, tokenizer)) {
-          Pretrainer.Result r = fitClassifier(net, subset, fit);
+          Pretrainer.Result r = fitClassifier(net, subset, options, budget);
           seconds += r.seconds();
           runs.add(score(net, test));
         }
@@ -127,7 +132,7 @@ public final class Evaluation {
         results.addAll(
             pretrainAndScore(
                 objective, pretrainFraction, options, tokenizer, classifierConfig, train, test,
-                subsets, fit, progress));
+                subsets, budget, progress));
       }
     }
     return new EvaluationReport(
@@ -157,7 +162,7 @@ public final class Evaluation {
       EncodedDataset train,
       EncodedDataset test,
       List<Subset> subsets,
-      TrainingOptions fit,
+      TimeBudget budget,
       Consumer<String> progress) {
     Engine.getInstance().setRandomSeed(0);
     Map<String, byte[]> encoder;
@@ -172,7 +177,9 @@ public final class Evaluation {
               net,
               unlabelled.series(),
               objective,
-              options.training().withBudget(options.pretrainSeconds(), options.pretrainMaxSteps()),
+              options
+                  .training()
+                  .withBudget(budget.take(options.pretrainingUnits()), options.pretrainMaxSteps()),
               Pretrainer.StepListener.NONE);
       pretrainSeconds = pretrained.seconds();
       encoder = Map.of(ForesightNet.ENCODER, net.saveSections().get(ForesightNet.ENCODER));
@@ -211,7 +218,7 @@ public final class Evaluation {
         Engine.getInstance().setRandomSeed((int) subset.seed);
         try (ForesightNet net = ForesightNet.create(classifierConfig, tokenizer)) {
           net.load(encoder);
-          Pretrainer.Result r = fitClassifier(net, subset, fit);
+          Pretrainer.Result r = fitClassifier(net, subset, options, budget);
           finetuneSeconds += r.seconds();
           finetuneRuns.add(score(net, test));
         } catch (MalformedModelException e) {
@@ -234,12 +241,15 @@ public final class Evaluation {
   }
 
   private static Pretrainer.Result fitClassifier(
-      ForesightNet net, Subset subset, TrainingOptions fit) {
+      ForesightNet net, Subset subset, Options options, TimeBudget budget) {
     return ClassifierTrainer.train(
         net,
         subset.data.series(),
         subset.data.labels(),
-        fit.withSeed(subset.seed),
+        options
+            .training()
+            .withBudget(budget.take(1), options.trainMaxSteps())
+            .withSeed(subset.seed),
         false,
         Pretrainer.StepListener.NONE);
   }

@@ -55,7 +55,9 @@ final class Views {
     int[] ids = series.ids().clone();
     float[] inputs = series.inputs().clone();
     boolean[] hidden = new boolean[n];
-    double startProbability = ratio / span;
+    // A span starts with probability p outside a span and lasts `span` steps on average, so the
+    // hidden share is p*span / (1 + p*span); solving for `ratio` gives p below.
+    double startProbability = ratio / (span * (1 - ratio));
     boolean inSpan = false;
     int hiddenCount = 0;
     for (int t = 0; t < n; t++) {

@@ -27,6 +27,7 @@ public final class Devices {
    * a thread DJL did not start records gradients by default, which costs memory and time for nothing.
    */
   public static void withoutGradients() {
+    Engine.getEngine("PyTorch"); // loads the native library JniUtils needs
     JniUtils.setGradMode(false);
   }
 

@@ -10,15 +10,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -97,7 +101,11 @@ public final class ForesightNet implements AutoCloseable {
     }
   }
 
-  /** Loads the given sections over this net's parts; unknown section names are an error. */
+  /**
+   * Loads the given sections over this net's parts. A section for an unknown part, with leftover
+   * bytes, or whose parameter shapes differ from the part's (DJL itself would take any shape) is
+   * rejected and the part keeps its previous parameters.
+   */
   public void load(Map<String, byte[]> sections) throws MalformedModelException {
     for (Map.Entry<String, byte[]> section : sections.entrySet()) {
       Block part = parts.get(section.getKey());
@@ -105,27 +113,62 @@ public final class ForesightNet implements AutoCloseable {
         throw new MalformedModelException(
             "checkpoint part '" + section.getKey() + "' has no place in this model " + parts.keySet());
       }
-      try (DataInputStream in =
-          new DataInputStream(new ByteArrayInputStream(section.getValue()))) {
-        part.loadParameters(model.getNDManager(), in);
-      } catch (IOException | IllegalArgumentException e) {
+      List<Shape> expected = shapes(part);
+      byte[] previous = save(part);
+      String problem;
+      try {
+        problem = loadInto(part, section.getValue(), expected);
+      } catch (IOException | RuntimeException e) {
+        problem = String.valueOf(e.getMessage());
+      }
+      if (problem != null) {
+        try {
+          loadInto(part, previous, expected);
+        } catch (IOException e) {
+          throw new IllegalStateException("parameters saved a moment ago must load back", e);
+        }
         throw new MalformedModelException(
-            "checkpoint part '" + section.getKey() + "' does not fit the model: " + e.getMessage(), e);
+            "checkpoint part '" + section.getKey() + "' does not fit the model: " + problem);
       }
     }
+  }
+
+  /** Loads parameters into a part; returns what is wrong with them, or null. */
+  private String loadInto(Block part, byte[] bytes, List<Shape> expected)
+      throws IOException, MalformedModelException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      part.loadParameters(model.getNDManager(), in);
+      if (in.available() > 0) {
+        return in.available() + " bytes left over (a deeper model?)";
+      }
+    }
+    List<Shape> loaded = shapes(part);
+    return loaded.equals(expected) ? null : "parameter shapes " + loaded + ", expected " + expected;
+  }
+
+  private static List<Shape> shapes(Block part) {
+    List<Shape> shapes = new ArrayList<>();
+    for (Pair<String, Parameter> parameter : part.getParameters()) {
+      shapes.add(parameter.getValue().getArray().getShape());
+    }
+    return shapes;
+  }
+
+  private static byte[] save(Block part) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      part.saveParameters(out);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
+    }
+    return bytes.toByteArray();
   }
 
   /** Every part's parameters, by part name, in DJL's parameter format. */
   public Map<String, byte[]> saveSections() {
     Map<String, byte[]> sections = new LinkedHashMap<>();
     for (Map.Entry<String, Block> part : parts.entrySet()) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        part.getValue().saveParameters(out);
-      } catch (IOException e) {
-        throw new IllegalStateException("writing to memory cannot fail", e);
-      }
-      sections.put(part.getKey(), bytes.toByteArray());
+      sections.put(part.getKey(), save(part.getValue()));
     }
     return sections;
   }

@@ -146,7 +146,9 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
   }
 
   private static double asinh(double x) {
-    return Math.log(x + Math.sqrt(x * x + 1));
+    // Written for |x| and given x's sign: log(x + sqrt(x^2 + 1)) cancels badly for large negative x.
+    double a = Math.abs(x);
+    return Math.signum(x) * Math.log(a + Math.sqrt(a * a + 1));
   }
 
   static double meanAbsScale(double[] values) {

@@ -9,9 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SingleCpuThread.class) // also turns gradients off, as inference does
 class CausalEncoderTest {
 
   // Receptive field 1 + 2 * 2 * 15 = 61 steps: long enough that a leak across k would show.
@@ -19,14 +20,6 @@ class CausalEncoderTest {
   private static final Tokenizer TOKENIZER = Tokenizer.integer(41);
   private static final int LENGTH = 64;
   private static final int C = CONFIG.channels();
-
-  @BeforeAll
-  static void noGradients() {
-    // preferred() loads the PyTorch engine; withoutGradients() alone fails on a JVM where no engine
-    // has loaded yet (UnsatisfiedLinkError, see the report on Devices).
-    Devices.preferred();
-    Devices.withoutGradients();
-  }
 
   @Test
   void featuresBeforeAStepNeverDependOnThatStepOrLaterOnes() {
@@ -70,6 +63,26 @@ class CausalEncoderTest {
       }
       assertThat(after[10]).isNotEqualTo(before[10]);
       assertThat(after[50]).isNotEqualTo(before[50]);
+    }
+  }
+
+  @Test
+  void aStepReachesExactlyTheReceptiveFieldTheConfigStates() {
+    // Blocks 4, kernel 3: 1 + 2 * 2 * (2^4 - 1) = 61 steps, so step 0 reaches position 60 and no further.
+    int field = CONFIG.receptiveField();
+    assertThat(field).isEqualTo(61);
+    Random random = new Random(6);
+    int[] ids = randomIds(random, LENGTH);
+    int[] changed = ids.clone();
+    changed[0] = (ids[0] + 17) % 41;
+    try (ForesightNet net = ForesightNet.create(CONFIG, TOKENIZER);
+        NDManager scope = net.manager().newSubManager()) {
+      float[][] before = perPosition(features(net, scope, ids), LENGTH);
+      float[][] after = perPosition(features(net, scope, changed), LENGTH);
+      assertThat(after[field - 1]).isNotEqualTo(before[field - 1]);
+      for (int t = field; t < LENGTH; t++) {
+        assertThat(after[t]).as("position %d", t).containsExactly(before[t]);
+      }
     }
   }
 

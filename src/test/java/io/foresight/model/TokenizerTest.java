@@ -22,6 +22,11 @@ class TokenizerTest {
   private static final Tokenizer INTEGER = Tokenizer.integer(41);
   private static final Tokenizer REAL = Tokenizer.real(64, 5.0);
 
+  /** Reference asinh, accurate for either sign. */
+  private static double asinh(double x) {
+    return Math.signum(x) * Math.log(Math.abs(x) + Math.sqrt(x * x + 1));
+  }
+
   // ---- integer mode ----
 
   @Test
@@ -89,7 +94,8 @@ class TokenizerTest {
       int id = tokens.ids()[t];
       assertThat(id).isBetween(0, 63);
       double z = values[t] / scale;
-      assertThat((double) tokens.inputs()[t]).isCloseTo(z, within(1e-5 * Math.max(1, Math.abs(z))));
+      // The encoder reads asinh of the scaled value: spikes are tamed, small values kept.
+      assertThat((double) tokens.inputs()[t]).isCloseTo(asinh(z), within(1e-5 * Math.max(1, Math.abs(z))));
       if (Math.abs(z) < 5.0 - 1e-9) {
         // Inside the limit, the bin centre is never more than half a bin (times the scale) away.
         assertThat(Math.abs(REAL.decode(id, scale) - values[t]))
@@ -136,9 +142,27 @@ class TokenizerTest {
 
   @Test
   void realModeDividesByTheMeanAbsoluteValue() {
-    Tokens tokens = REAL.encode(new double[] {2, -4, 6}, OutOfRange.ERROR);
-    assertThat(tokens.scale()).isEqualTo(4.0);
-    assertThat(tokens.inputs()).containsExactly(0.5f, -1f, 1.5f);
+    Tokens tokens = REAL.encode(new double[] {2, -4, 6, 0}, OutOfRange.ERROR);
+    assertThat(tokens.scale()).isEqualTo(3.0);
+    assertThat(tokens.inputs())
+        .containsExactly(
+            new float[] {(float) asinh(2 / 3.0), (float) asinh(-4 / 3.0), (float) asinh(2), 0f},
+            within(1e-6f));
+    // Bins follow the scaled value: 2/3 -> bin 36, -4/3 -> bin 23, 2 -> bin 44 of 64 over [-5, 5].
+    assertThat(tokens.ids()).containsExactly(36, 23, 44, 32);
+  }
+
+  @Test
+  void realModeInputIsOddAndGrowsOnlyLogarithmicallyForSpikes() {
+    // Two spikes among 98 zeros sit at z = +-50 after scaling; their inputs stay near +-log(100).
+    double[] values = new double[100];
+    values[0] = 50;
+    values[1] = -50;
+    Tokens tokens = REAL.encode(values, OutOfRange.ERROR);
+    assertThat(tokens.scale()).isEqualTo(1.0);
+    assertThat(tokens.inputs()[0]).isCloseTo((float) Math.log(50 + Math.sqrt(2501)), within(1e-4f));
+    assertThat(tokens.inputs()[1]).isCloseTo(-tokens.inputs()[0], within(1e-4f));
+    assertThat(tokens.clamped()).isEqualTo(2);
   }
 
   @Test

@@ -1,0 +1,135 @@
+package io.foresight.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.foresight.learn.EvaluationReport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code table}: turns {@code evaluate} reports into the markdown tables of RESULTS.md, one per label
+ * fraction, with the published TS2Vec and ResNet figures beside ours and the mean of every column. The
+ * "best SSL" line names the one method whose mean over the datasets is highest: choosing per dataset
+ * would pick by TEST accuracy.
+ */
+@Command(name = "table", mixinStandardHelpOptions = true,
+    description = "Markdown tables from evaluate reports, next to published accuracies.")
+final class TableCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", description = "report.json files written by evaluate.")
+  List<Path> reports;
+
+  @Override
+  public Integer call() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<EvaluationReport> all = new ArrayList<>();
+    for (Path report : reports) {
+      all.add(json.readValue(report.toFile(), EvaluationReport.class));
+    }
+    Map<String, double[]> published = published();
+    List<Double> fractions =
+        all.stream().flatMap(r -> r.results().stream()).map(EvaluationReport.Result::labelFraction)
+            .distinct().sorted().toList();
+    for (double fraction : fractions) {
+      // Columns: every (method, objective) seen at this fraction, at the largest pretraining share.
+      Map<String, Map<String, EvaluationReport.Result>> byColumn = new LinkedHashMap<>();
+      for (EvaluationReport report : all) {
+        double fullPretrain = report.results().stream().filter(r -> r.pretrainFraction() != null)
+            .mapToDouble(EvaluationReport.Result::pretrainFraction).max().orElse(1);
+        for (EvaluationReport.Result r : report.results()) {
+          if (r.labelFraction() == fraction
+              && (r.pretrainFraction() == null || r.pretrainFraction() == fullPretrain)) {
+            byColumn.computeIfAbsent(column(r), k -> new HashMap<>()).put(report.dataset(), r);
+          }
+        }
+      }
+      List<String> columns = new ArrayList<>(byColumn.keySet());
+      StringBuilder out = new StringBuilder();
+      out.append(String.format(Locale.ROOT, "%n### Test accuracy, %.0f %% of TRAIN labelled (mean ± std over seeds)%n%n", 100 * fraction));
+      out.append("| dataset | ").append(String.join(" | ", columns)).append(" | TS2Vec | ResNet | time (s) |\n");
+      out.append("|---".repeat(columns.size() + 4)).append("|\n");
+      Map<String, List<Double>> columnMeans = new LinkedHashMap<>();
+      for (EvaluationReport report : all) {
+        out.append("| ").append(report.dataset());
+        for (String c : columns) {
+          EvaluationReport.Result r = byColumn.get(c).get(report.dataset());
+          if (r == null) {
+            out.append(" | –");
+          } else {
+            out.append(String.format(Locale.ROOT, " | %.3f ± %.3f", r.accuracy().mean(), r.accuracy().std()));
+            columnMeans.computeIfAbsent(c, k -> new ArrayList<>()).add(r.accuracy().mean());
+          }
+        }
+        double[] p = published.get(report.dataset());
+        out.append(p == null ? " | – | –" : String.format(Locale.ROOT, " | %.3f | %.3f", p[0], p[3]));
+        out.append(String.format(Locale.ROOT, " | %.0f |%n", report.totalSeconds()));
+      }
+      out.append("| **mean**");
+      String best = null;
+      double bestMean = -1;
+      for (String c : columns) {
+        double mean = mean(columnMeans.getOrDefault(c, List.of()));
+        out.append(String.format(Locale.ROOT, " | **%.3f**", mean));
+        if (!c.startsWith("supervised") && mean > bestMean) {
+          bestMean = mean;
+          best = c;
+        }
+      }
+      List<Double> ts2vec = new ArrayList<>();
+      List<Double> resnet = new ArrayList<>();
+      for (EvaluationReport report : all) {
+        double[] p = published.get(report.dataset());
+        if (p != null) {
+          ts2vec.add(p[0]);
+          resnet.add(p[3]);
+        }
+      }
+      out.append(String.format(Locale.ROOT, " | %.3f | %.3f | %.0f |%n", mean(ts2vec), mean(resnet),
+          all.stream().mapToDouble(EvaluationReport::totalSeconds).sum()));
+      double supervised = mean(columnMeans.getOrDefault("supervised", List.of()));
+      out.append(String.format(Locale.ROOT,
+          "%nBest SSL method by mean: %s, %.3f (supervised %.3f, difference %+.3f; TS2Vec %.3f).%n",
+          best, bestMean, supervised, bestMean - supervised, mean(ts2vec)));
+      System.out.print(out);
+    }
+    return 0;
+  }
+
+  private static String column(EvaluationReport.Result r) {
+    return r.objective() == null ? r.method() : r.method() + " " + r.objective();
+  }
+
+  private static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** dataset → {TS2Vec, T-Loss, TS-TCC, ResNet} from the bundled CSV. */
+  static Map<String, double[]> published() throws IOException {
+    Map<String, double[]> out = new HashMap<>();
+    try (InputStream in = TableCommand.class.getResourceAsStream("/published-ucr.csv");
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        if (line.startsWith("#") || line.startsWith("dataset,")) {
+          continue;
+        }
+        String[] f = line.split(",");
+        out.put(f[0], new double[] {
+          Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])
+        });
+      }
+    }
+    return out;
+  }
+}
