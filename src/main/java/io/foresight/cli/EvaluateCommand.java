@@ -7,6 +7,8 @@ import io.foresight.data.DatasetReaders;
 import io.foresight.learn.Evaluation;
 import io.foresight.learn.EvaluationReport;
 import io.foresight.learn.Objective;
+import io.foresight.learn.Pretrainer;
+import io.foresight.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +35,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--objective", defaultValue = "all-each",
       description = "next-step, masked, contrastive, all (the three combined), or all-each: each of the"
-          + " three alone and combined (default: ${DEFAULT-VALUE}).")
+          + " three alone and combined, those the encoder can learn (default: ${DEFAULT-VALUE}).")
   String objective;
 
   @Option(names = "--label-fractions", defaultValue = "0.1,1.0", split = ",",
@@ -70,13 +72,20 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ModelConfig config = model.config();
+    // all-each runs every objective the encoder can learn (a non-causal one has no next step).
     List<Objective> objectives =
-        objective.equals("all-each") ? Arrays.asList(Objective.values()) : List.of(Objective.parse(objective));
+        objective.equals("all-each")
+            ? Arrays.stream(Objective.values())
+                .filter(o -> config.isCausal() || o.nextStepWeight() == 0)
+                .toList()
+            : List.of(Objective.parse(objective));
+    objectives.forEach(o -> Pretrainer.requireSupported(config, o));
     Dataset trainSet = DatasetReaders.read(train);
     Dataset testSet = DatasetReaders.read(test);
     Evaluation.Options options =
         new Evaluation.Options(
-            objectives, labelFractions, pretrainFractions, seeds, budgetSeconds, model.config(),
+            objectives, labelFractions, pretrainFractions, seeds, budgetSeconds, config,
             training.options(budgetSeconds, Integer.MAX_VALUE), pretrainMaxSteps, trainMaxSteps);
     int tasks =
         options.objectives().size() * pretrainFractions.size() * (1 + seeds * labelFractions.size())

@@ -70,7 +70,7 @@ final class FinetuneCommand implements Callable<Integer> {
       Pretrainer.Result result =
           ClassifierTrainer.train(
               net, data.series(), data.labels(), training.options(budgetSeconds, maxSteps),
-              freezeEncoder, Progress.training(bar));
+              freezeEncoder, true, Progress.training(bar));
       bar.close();
       Map<String, Double> metrics = new HashMap<>(start.metrics());
       metrics.put("finetuneSteps", (double) result.steps());

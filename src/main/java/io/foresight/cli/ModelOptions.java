@@ -7,19 +7,21 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
 
   @Option(names = "--encoder", defaultValue = ModelConfig.CAUSAL_CNN,
-      description = "Encoder family (default: ${DEFAULT-VALUE}).")
+      description = "causal-cnn (the default, and the one the stream trains), resnet (plain,"
+          + " non-causal: masked and contrastive objectives only) or lstm.")
   String encoder;
 
-  @Option(names = "--channels", defaultValue = "64",
-      description = "Channels per residual block (default: ${DEFAULT-VALUE}).")
-  int channels;
+  @Option(names = "--channels",
+      description = "Channels per block, or the LSTM's hidden size (default: 64; LSTM 128).")
+  Integer channels;
 
-  @Option(names = "--blocks", defaultValue = "6",
-      description = "Residual blocks, dilation doubling per block (default: ${DEFAULT-VALUE}).")
-  int blocks;
+  @Option(names = "--blocks",
+      description = "Residual blocks (default: causal-cnn 6, dilation doubling per block; resnet 3).")
+  Integer blocks;
 
   ModelConfig config() {
-    ModelConfig defaults = ModelConfig.defaults();
-    return new ModelConfig(encoder, channels, blocks, defaults.kernel(), defaults.projectionDim(), 0);
+    ModelConfig defaults = ModelConfig.defaults(encoder);
+    return defaults.withSize(
+        channels != null ? channels : defaults.channels(), blocks != null ? blocks : defaults.blocks());
   }
 }

@@ -47,6 +47,7 @@ final class PretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Objective chosen = Objective.parse(objective);
+    Pretrainer.requireSupported(model.config(), chosen);
     Dataset dataset = DatasetReaders.read(train);
     Tokenizer tokenizer = tokenizerOptions.tokenizer(dataset);
     EncodedDataset data =

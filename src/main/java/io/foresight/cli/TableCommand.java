@@ -2,6 +2,7 @@ package io.foresight.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.foresight.learn.EvaluationReport;
+import io.foresight.model.ModelConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ final class TableCommand implements Callable<Integer> {
         for (EvaluationReport.Result r : report.results()) {
           if (r.labelFraction() == fraction
               && (r.pretrainFraction() == null || r.pretrainFraction() == fullPretrain)) {
-            byColumn.computeIfAbsent(column(r), k -> new HashMap<>()).put(report.dataset(), r);
+            byColumn.computeIfAbsent(column(report, r), k -> new HashMap<>()).put(report.dataset(), r);
           }
         }
       }
@@ -61,10 +62,14 @@ final class TableCommand implements Callable<Integer> {
       out.append("| dataset | ").append(String.join(" | ", columns)).append(" | TS2Vec | ResNet | time (s) |\n");
       out.append("|---".repeat(columns.size() + 4)).append("|\n");
       Map<String, List<Double>> columnMeans = new LinkedHashMap<>();
+      Map<String, Double> secondsByDataset = new LinkedHashMap<>();
       for (EvaluationReport report : all) {
-        out.append("| ").append(report.dataset());
+        secondsByDataset.merge(report.dataset(), report.totalSeconds(), Double::sum);
+      }
+      for (String dataset : secondsByDataset.keySet()) {
+        out.append("| ").append(dataset);
         for (String c : columns) {
-          EvaluationReport.Result r = byColumn.get(c).get(report.dataset());
+          EvaluationReport.Result r = byColumn.get(c).get(dataset);
           if (r == null) {
             out.append(" | –");
           } else {
@@ -72,9 +77,9 @@ final class TableCommand implements Callable<Integer> {
             columnMeans.computeIfAbsent(c, k -> new ArrayList<>()).add(r.accuracy().mean());
           }
         }
-        double[] p = published.get(report.dataset());
+        double[] p = published.get(dataset);
         out.append(p == null ? " | – | –" : String.format(Locale.ROOT, " | %.3f | %.3f", p[0], p[3]));
-        out.append(String.format(Locale.ROOT, " | %.0f |%n", report.totalSeconds()));
+        out.append(String.format(Locale.ROOT, " | %.0f |%n", secondsByDataset.get(dataset)));
       }
       out.append("| **mean**");
       String best = null;
@@ -89,8 +94,8 @@ final class TableCommand implements Callable<Integer> {
       }
       List<Double> ts2vec = new ArrayList<>();
       List<Double> resnet = new ArrayList<>();
-      for (EvaluationReport report : all) {
-        double[] p = published.get(report.dataset());
+      for (String dataset : secondsByDataset.keySet()) {
+        double[] p = published.get(dataset);
         if (p != null) {
           ts2vec.add(p[0]);
           resnet.add(p[3]);
@@ -107,8 +112,10 @@ final class TableCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String column(EvaluationReport.Result r) {
-    return r.objective() == null ? r.method() : r.method() + " " + r.objective();
+  /** Method and objective; prefixed by the encoder when it is not the default causal CNN. */
+  private static String column(EvaluationReport report, EvaluationReport.Result r) {
+    String name = r.objective() == null ? r.method() : r.method() + " " + r.objective();
+    return ModelConfig.CAUSAL_CNN.equals(report.encoder()) ? name : report.encoder() + " " + name;
   }
 
   private static double mean(List<Double> values) {

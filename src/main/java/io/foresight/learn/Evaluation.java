@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code supervised}: the same architecture from random weights, trained on the subset alone;
  *   <li>{@code ssl-probe}: the frozen pretrained encoder's embeddings, an RBF SVM fit on the subset;
- *   <li>{@code ssl-finetune}: the pretrained encoder and a new classifier head trained together.
+ *   <li>{@code ssl-finetune}: the pretrained encoder and a new classifier head, the head first fitted
+ *       on the frozen embeddings, then both trained together.
  * </ul>
  *
  * Seeds vary the labelled subset and the downstream initialisation; each pretraining runs once and is
@@ -115,7 +116,7 @@ public final class Evaluation {
         }
         Engine.getInstance().setRandomSeed((int) subset.seed);
         try (ForesightNet net = ForesightNet.create(classifierConfig, tokenizer)) {
-          Pretrainer.Result r = fitClassifier(net, subset, options, budget);
+          Pretrainer.Result r = fitClassifier(net, subset, options, budget, false);
           seconds += r.seconds();
           runs.add(score(net, test));
         }
@@ -218,7 +219,7 @@ public final class Evaluation {
         Engine.getInstance().setRandomSeed((int) subset.seed);
         try (ForesightNet net = ForesightNet.create(classifierConfig, tokenizer)) {
           net.load(encoder);
-          Pretrainer.Result r = fitClassifier(net, subset, options, budget);
+          Pretrainer.Result r = fitClassifier(net, subset, options, budget, true);
           finetuneSeconds += r.seconds();
           finetuneRuns.add(score(net, test));
         } catch (MalformedModelException e) {
@@ -241,7 +242,7 @@ public final class Evaluation {
   }
 
   private static Pretrainer.Result fitClassifier(
-      ForesightNet net, Subset subset, Options options, TimeBudget budget) {
+      ForesightNet net, Subset subset, Options options, TimeBudget budget, boolean pretrained) {
     return ClassifierTrainer.train(
         net,
         subset.data.series(),
@@ -251,6 +252,7 @@ public final class Evaluation {
             .withBudget(budget.take(1), options.trainMaxSteps())
             .withSeed(subset.seed),
         false,
+        pretrained,
         Pretrainer.StepListener.NONE);
   }
 

@@ -12,8 +12,9 @@ import java.util.Random;
 
 /**
  * Whole-series inference: for each series its embedding, its surprise (mean negative log-likelihood of
- * every actual next step under the next-step head, in nats) and, when the net has a classifier, its
- * class probabilities. Series are batched by length; nothing is cropped.
+ * every actual next step under the next-step head, in nats; NaN for a non-causal encoder, which has no
+ * honest next-step prediction) and, when the net has a classifier, its class probabilities. Series are
+ * batched by length; nothing is cropped.
  */
 public final class Inference {
 
@@ -38,9 +39,15 @@ public final class Inference {
       PaddedBatch batch = PaddedBatch.of(chosen, net.tokenizer().padId());
       try (NDManager scope = net.manager().newSubManager()) {
         NDArray features = net.features(store, batch.ids(scope), batch.inputs(scope), false);
-        NDArray embedding = ForesightNet.pool(features, batch.mask(scope));
-        NDArray nll = Losses.stepNll(net.nextLogits(store, features, false), batch.nextTargets(scope));
-        float[] rowSurprise = Losses.rowMean(nll, batch.nextWeights(scope)).toFloatArray();
+        NDArray embedding = net.embed(features, batch.mask(scope));
+        float[] rowSurprise = new float[bucket.length];
+        if (net.config().isCausal()) {
+          NDArray nll =
+              Losses.stepNll(net.nextLogits(store, features, false), batch.nextTargets(scope));
+          rowSurprise = Losses.rowMean(nll, batch.nextWeights(scope)).toFloatArray();
+        } else {
+          java.util.Arrays.fill(rowSurprise, Float.NaN);
+        }
         float[] flatEmbedding = embedding.toFloatArray();
         int dim = (int) embedding.getShape().get(1);
         float[] flatProbabilities = null;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer.Tokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class Pretrainer {
     if (series.isEmpty()) {
       throw new IllegalArgumentException("nothing to pretrain on: no series");
     }
+    requireSupported(net.config(), objective);
     Random random = new Random(options.seed());
     Optimization optimization = new Optimization(net, options.learningRate());
     int[] lengths = series.stream().mapToInt(s -> Math.min(s.length(), options.maxCrop())).toArray();
@@ -89,6 +91,22 @@ public final class Pretrainer {
         step++;
         listener.onStep(step, loss, (System.nanoTime() - start) / 1e9);
       }
+    }
+  }
+
+  /**
+   * Refuses objectives an encoder cannot learn honestly: a non-causal encoder's features at step t have
+   * seen step t + 1, so predicting it teaches nothing.
+   */
+  public static void requireSupported(ModelConfig config, Objective objective) {
+    if (objective.nextStepWeight() > 0 && !config.isCausal()) {
+      throw new IllegalArgumentException(
+          "the "
+              + config.encoder()
+              + " encoder is not causal: every position sees the step it would predict, so it cannot"
+              + " learn next-step prediction (objective '"
+              + objective.cliName()
+              + "'); use --objective masked or contrastive");
     }
   }
 
@@ -122,8 +140,8 @@ public final class Pretrainer {
     }
     // A batch of one series has no negatives to contrast with.
     if (objective.contrastiveWeight() > 0 && batch.size() > 1) {
-      NDArray a = net.projection(store, ForesightNet.pool(plainFeatures, plain.mask(scope)), true);
-      NDArray b = net.projection(store, ForesightNet.pool(maskedFeatures, masked.mask(scope)), true);
+      NDArray a = net.projection(store, net.embed(plainFeatures, plain.mask(scope)), true);
+      NDArray b = net.projection(store, net.embed(maskedFeatures, masked.mask(scope)), true);
       total = total.add(Losses.infoNce(a, b, options.temperature()).mul(objective.contrastiveWeight()));
     }
     return total;

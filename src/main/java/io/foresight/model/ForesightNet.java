@@ -52,15 +52,18 @@ public final class ForesightNet implements AutoCloseable {
     this.model = Model.newInstance("foresight", device);
     int v = tokenizer.vocabulary();
     int e = config.embeddingDim();
-    parts.put(ENCODER, new CausalEncoder(config, tokenizer.inputVocabulary()));
+    parts.put(ENCODER, encoder(config, tokenizer));
     parts.put(NEXT_HEAD, Linear.builder().setUnits(v).build());
     parts.put(MASKED_HEAD, Linear.builder().setUnits(v).build());
+    // The LSTM recipe projects linearly; the CNNs use the usual two-layer projection (SimCLR).
     parts.put(
         PROJECTION_HEAD,
-        new SequentialBlock()
-            .add(Linear.builder().setUnits(e).build())
-            .add(Activation::relu)
-            .add(Linear.builder().setUnits(config.projectionDim()).build()));
+        ModelConfig.LSTM.equals(config.encoder())
+            ? Linear.builder().setUnits(config.projectionDim()).build()
+            : new SequentialBlock()
+                .add(Linear.builder().setUnits(e).build())
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(config.projectionDim()).build()));
     if (config.numClasses() > 0) {
       parts.put(CLASSIFIER_HEAD, Linear.builder().setUnits(config.numClasses()).build());
     }
@@ -75,6 +78,14 @@ public final class ForesightNet implements AutoCloseable {
     if (config.numClasses() > 0) {
       parts.get(CLASSIFIER_HEAD).initialize(manager, DataType.FLOAT32, pooled);
     }
+  }
+
+  private static Block encoder(ModelConfig config, Tokenizer tokenizer) {
+    return switch (config.encoder()) {
+      case ModelConfig.RESNET -> new ResNetEncoder(config, tokenizer.padId());
+      case ModelConfig.LSTM -> new LstmEncoder(config);
+      default -> new CausalEncoder(config, tokenizer.inputVocabulary());
+    };
   }
 
   /** A freshly initialised net on the preferred device. */
@@ -193,6 +204,31 @@ public final class ForesightNet implements AutoCloseable {
 
   public NDArray classLogits(ParameterStore store, NDArray embedding, boolean training) {
     return part(CLASSIFIER_HEAD).forward(store, new NDList(embedding), training).head();
+  }
+
+  /**
+   * The embedding of each series from its features, ignoring padding: {@link #pool} for the causal
+   * CNN, the masked mean for the ResNet, the output at the last real step for the LSTM (what packing
+   * the sequences would give).
+   *
+   * @param features (N, C, L)
+   * @param mask (N, L), 1 for real steps and 0 for padding
+   * @return (N, {@link ModelConfig#embeddingDim()})
+   */
+  public NDArray embed(NDArray features, NDArray mask) {
+    return switch (config.encoder()) {
+      case ModelConfig.RESNET -> {
+        NDArray m = mask.expandDims(1);
+        yield features.mul(m).sum(new int[] {2}).div(m.sum(new int[] {2}));
+      }
+      case ModelConfig.LSTM -> {
+        NDArray length = mask.sum(new int[] {1});
+        NDArray position = mask.getManager().arange((float) mask.getShape().get(1)).expandDims(0);
+        NDArray last = position.eq(length.sub(1).expandDims(1)).toType(DataType.FLOAT32, false);
+        yield features.mul(last.expandDims(1)).sum(new int[] {2});
+      }
+      default -> pool(features, mask);
+    };
   }
 
   /**

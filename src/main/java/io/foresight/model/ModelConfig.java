@@ -1,13 +1,16 @@
 package io.foresight.model;
 
+import java.util.List;
+
 /**
  * Hyper-parameters of a Foresight model; stored in every checkpoint so a reader rebuilds the same
  * architecture.
  *
- * @param encoder encoder family; {@code causal-cnn} is the only one the stream trains
- * @param channels width of every residual block
- * @param blocks residual blocks; block {@code i} uses dilation {@code 2^i}, so the receptive field is
- *     {@code 1 + 4 * (2^blocks - 1)} steps with kernel 3
+ * @param encoder {@link #CAUSAL_CNN} (the default, and the one the stream trains), {@link #RESNET} or
+ *     {@link #LSTM}
+ * @param channels width of every block; the LSTM's hidden size
+ * @param blocks residual blocks; for the causal CNN block {@code i} uses dilation {@code 2^i}; the LSTM
+ *     has one layer and ignores it
  * @param kernel convolution kernel size
  * @param projectionDim output size of the contrastive projection head
  * @param numClasses classifier outputs; 0 while no labels have been seen
@@ -15,20 +18,41 @@ package io.foresight.model;
 public record ModelConfig(
     String encoder, int channels, int blocks, int kernel, int projectionDim, int numClasses) {
 
+  /** Causal, dilated, residual 1D CNN: every position sees only the past. */
   public static final String CAUSAL_CNN = "causal-cnn";
 
+  /** The plain supervised ResNet users write first: same-padding convolutions and batch norm. */
+  public static final String RESNET = "resnet";
+
+  /** The LSTM of the temporal-contrastive recipe: one value per step in, hidden state out. */
+  public static final String LSTM = "lstm";
+
+  public static final List<String> ENCODERS = List.of(CAUSAL_CNN, RESNET, LSTM);
+
   public ModelConfig {
-    if (!CAUSAL_CNN.equals(encoder)) {
-      throw new IllegalArgumentException("unknown encoder '" + encoder + "'; known: " + CAUSAL_CNN);
+    if (!ENCODERS.contains(encoder)) {
+      throw new IllegalArgumentException("unknown encoder '" + encoder + "'; known: " + ENCODERS);
     }
     if (channels < 1 || blocks < 1 || kernel < 1 || projectionDim < 1 || numClasses < 0) {
       throw new IllegalArgumentException("model sizes must be positive: " + this);
     }
   }
 
-  /** Defaults chosen for 2 CPU cores; see README "Model defaults". */
+  /** Defaults chosen for 2 CPU cores; see README "Model". */
   public static ModelConfig defaults() {
-    return new ModelConfig(CAUSAL_CNN, 64, 6, 3, 128, 0);
+    return defaults(CAUSAL_CNN);
+  }
+
+  /**
+   * Per-encoder defaults: the causal CNN 64 channels x 6 blocks; the ResNet 64 channels x 3 blocks (as
+   * the common UCR ResNet); the LSTM hidden 128.
+   */
+  public static ModelConfig defaults(String encoder) {
+    return switch (encoder) {
+      case RESNET -> new ModelConfig(RESNET, 64, 3, 3, 128, 0);
+      case LSTM -> new ModelConfig(LSTM, 128, 1, 3, 128, 0);
+      default -> new ModelConfig(encoder, 64, 6, 3, 128, 0);
+    };
   }
 
   public ModelConfig withClasses(int classes) {
@@ -39,12 +63,20 @@ public record ModelConfig(
     return new ModelConfig(encoder, newChannels, newBlocks, kernel, projectionDim, numClasses);
   }
 
-  /** Size of the pooled embedding: masked mean and masked max over time, concatenated. */
-  public int embeddingDim() {
-    return 2 * channels;
+  /** Whether position t's features depend on steps 0..t only, so next-step prediction is honest. */
+  public boolean isCausal() {
+    return !RESNET.equals(encoder);
   }
 
-  /** Steps of history that position t sees, t included. */
+  /**
+   * Size of the pooled embedding: masked mean and max for the causal CNN, masked mean for the ResNet
+   * (as its recipe pools), the output at the last real step for the LSTM.
+   */
+  public int embeddingDim() {
+    return CAUSAL_CNN.equals(encoder) ? 2 * channels : channels;
+  }
+
+  /** Steps of history that position t of the causal CNN sees, t included. */
   public int receptiveField() {
     return 1 + 2 * (kernel - 1) * ((1 << blocks) - 1);
   }
