@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# The UCR table of RESULTS.md in one command:
-#   scripts/ucr-table.sh ../shared/datasets [runs/ucr]
-# runs `evaluate` (default budget, both label fractions, 3 seeds, every objective) on every
-# <dir>/<Name>/<Name>_{TRAIN,TEST}.tsv, then writes RESULTS.md from the reports.
+# The UCR tables in one command:
+#   scripts/ucr-table.sh DATASETS_DIR [OUT_DIR] [RESULT_FILE]
+# runs `evaluate` on every DATASETS_DIR/<Name>/<Name>_{TRAIN,TEST}.tsv for every encoder in $ENCODERS
+# (default: causal-cnn) with extra flags $EVALUATE_FLAGS (default: none, i.e. the default budget, label
+# fractions 0.1 and 1.0, 3 seeds, every objective), then writes RESULT_FILE (default RESULTS.md).
+#   scripts/ucr-table.sh ../shared/datasets                      # RESULTS.md
+#   ENCODERS="causal-cnn resnet lstm" EVALUATE_FLAGS="--objective contrastive --budget-seconds 75" \
+#     scripts/ucr-table.sh ../shared/datasets runs/encoders ENCODERS.md
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-datasets="${1:?usage: scripts/ucr-table.sh DATASETS_DIR [OUT_DIR]}"
+datasets="${1:?usage: scripts/ucr-table.sh DATASETS_DIR [OUT_DIR] [RESULT_FILE]}"
 out="${2:-$here/runs/ucr}"
+result="${3:-$here/RESULTS.md}"
+encoders="${ENCODERS:-causal-cnn}"
 mkdir -p "$out"
 start=$(date +%s)
 for dir in "$datasets"/*/; do
   name="$(basename "$dir")"
   [ -f "$dir/${name}_TRAIN.tsv" ] || continue
-  echo "== $name"
-  "$here/foresight" evaluate --train "$dir/${name}_TRAIN.tsv" --test "$dir/${name}_TEST.tsv" \
-    --out "$out/$name.json" --plot "$out/$name.png" ${EVALUATE_FLAGS:-} | tee "$out/$name.txt"
+  for encoder in $encoders; do
+    echo "== $name $encoder"
+    # shellcheck disable=SC2086
+    "$here/foresight" evaluate --encoder "$encoder" \
+      --train "$dir/${name}_TRAIN.tsv" --test "$dir/${name}_TEST.tsv" \
+      --out "$out/$name-$encoder.json" --plot "$out/$name-$encoder.png" ${EVALUATE_FLAGS:-} \
+      | tee "$out/$name-$encoder.txt"
+  done
 done
 end=$(date +%s)
 {
-  echo "# Results: does pretraining help? (UCR, TEST splits)"
+  echo "# UCR results (TEST splits)"
   echo
-  echo "Produced by \`scripts/ucr-table.sh $datasets\` in $(( (end - start) / 60 )) min on $(nproc) cores,"
-  echo "$(date -u +%Y-%m-%d). Reports and plots: \`$out\`."
+  echo "Produced by \`ENCODERS=\"$encoders\" EVALUATE_FLAGS=\"${EVALUATE_FLAGS:-}\" scripts/ucr-table.sh $datasets\`"
+  echo "in $(( (end - start) / 60 )) min on $(nproc) cores, $(date -u +%Y-%m-%d). Reports, logs and plots: \`$out\`."
   "$here/foresight" table "$out"/*.json
-} > "$here/RESULTS.md"
-echo "wrote $here/RESULTS.md"
+} > "$result"
+echo "wrote $result"

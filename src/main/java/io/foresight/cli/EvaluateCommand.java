@@ -50,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "3", description = "Labelled subsets drawn per fraction (default: ${DEFAULT-VALUE}).")
   int seeds;
 
-  @Option(names = "--budget-seconds", defaultValue = "420",
+  @Option(names = "--budget-seconds", defaultValue = "360",
       description = "Wall-clock budget for the whole evaluation, half for pretraining and half for the"
           + " downstream fits (default: ${DEFAULT-VALUE}).")
   double budgetSeconds;
