@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,8 +32,7 @@ final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "Series to embed (.tsv, .ts, .csv).")
   Path input;
 
-  @Option(names = "--clamp", description = "Clamp integer values outside the tokeniser's range.")
-  boolean clamp;
+  @Mixin ClampOption clamp;
 
   @Option(names = "--out", required = true, description = "JSON lines file to write.")
   Path out;
@@ -43,8 +43,7 @@ final class EmbedCommand implements Callable<Integer> {
     Dataset dataset = DatasetReaders.read(input);
     EncodedDataset data =
         EncodedDataset.of(
-            dataset, model.tokenizer(), model.classNames(),
-            clamp ? Tokenizer.OutOfRange.CLAMP : Tokenizer.OutOfRange.ERROR);
+            dataset, model.tokenizer(), model.classNames(), clamp.outOfRange());
     Inference.Output output;
     try (ForesightNet net = model.toNet()) {
       output = Inference.run(net, data.series(), 64, 64 * 1024);

@@ -42,8 +42,7 @@ final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--max-steps", defaultValue = "500", description = "Step budget (default: ${DEFAULT-VALUE}).")
   int maxSteps;
 
-  @Option(names = "--clamp", description = "Clamp integer values outside the tokeniser's range.")
-  boolean clamp;
+  @Mixin ClampOption clamp;
 
   @Option(names = "--out", required = true, description = "Checkpoint to write.")
   Path out;
@@ -58,9 +57,7 @@ final class FinetuneCommand implements Callable<Integer> {
       throw new IllegalArgumentException(train + ": every series needs a label to fine-tune on");
     }
     List<String> classes = dataset.classNames();
-    var outOfRange =
-        clamp ? io.foresight.model.Tokenizer.OutOfRange.CLAMP : io.foresight.model.Tokenizer.OutOfRange.ERROR;
-    EncodedDataset data = EncodedDataset.of(dataset, start.tokenizer(), classes, outOfRange);
+    EncodedDataset data = EncodedDataset.of(dataset, start.tokenizer(), classes, clamp.outOfRange());
     Map<String, byte[]> pretrained = new HashMap<>(start.sections());
     pretrained.remove(ForesightNet.CLASSIFIER_HEAD);
     try (ForesightNet net =

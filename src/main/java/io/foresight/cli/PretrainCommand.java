@@ -42,6 +42,7 @@ final class PretrainCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
   @Mixin TokenizerOptions tokenizerOptions;
+  @Mixin ClampOption clamp;
   @Mixin TrainingFlags training;
 
   @Override
@@ -51,7 +52,7 @@ final class PretrainCommand implements Callable<Integer> {
     Dataset dataset = DatasetReaders.read(train);
     Tokenizer tokenizer = tokenizerOptions.tokenizer(dataset);
     EncodedDataset data =
-        EncodedDataset.of(dataset, tokenizer, List.of(), tokenizerOptions.outOfRange());
+        EncodedDataset.of(dataset, tokenizer, List.of(), clamp.outOfRange());
     try (ForesightNet net = ForesightNet.create(model.config(), tokenizer);
         ProgressBar bar = Progress.bar("pretrain " + chosen, (long) budgetSeconds, "s")) {
       Pretrainer.Result result =

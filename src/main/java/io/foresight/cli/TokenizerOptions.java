@@ -23,10 +23,6 @@ final class TokenizerOptions {
       description = "Classes V: integer values [0, V) (default 41) or real bins (default 64).")
   Integer vocabulary;
 
-  @Option(names = "--clamp",
-      description = "Clamp integer values outside [0, V) to the nearest class instead of failing.")
-  boolean clamp;
-
   Tokenizer tokenizer(Dataset train) {
     return switch (kind) {
       case integer -> Tokenizer.integer(
@@ -35,9 +31,5 @@ final class TokenizerOptions {
           vocabulary != null ? vocabulary : Tokenizer.DEFAULT_REAL_BINS, Tokenizer.DEFAULT_REAL_LIMIT);
       case auto -> Tokenizer.detect(train.series().stream().map(Series::values).toList());
     };
-  }
-
-  Tokenizer.OutOfRange outOfRange() {
-    return clamp ? Tokenizer.OutOfRange.CLAMP : Tokenizer.OutOfRange.ERROR;
   }
 }

@@ -9,36 +9,36 @@ import java.nio.file.Path;
  */
 public final class DatasetFormatException extends IOException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final transient Path file; // Path is not Serializable
-    private final long line;
-    private final String reason;
+  private final transient Path file; // Path is not Serializable
+  private final long line;
+  private final String reason;
 
-    /**
-     * @param file the file being read
-     * @param line the 1-based line number, or 0 when the problem concerns the file as a whole
-     * @param reason what is wrong, for a human
-     */
-    public DatasetFormatException(Path file, long line, String reason) {
-        super(file + ":" + line + ": " + reason);
-        this.file = file;
-        this.line = line;
-        this.reason = reason;
-    }
+  /**
+   * @param file the file being read
+   * @param line the 1-based line number, or 0 when the problem concerns the file as a whole
+   * @param reason what is wrong, for a human
+   */
+  public DatasetFormatException(Path file, long line, String reason) {
+    super(file + ":" + line + ": " + reason);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
 
-    /** The file being read. */
-    public Path file() {
-        return file;
-    }
+  /** The file being read. */
+  public Path file() {
+    return file;
+  }
 
-    /** The 1-based line number, or 0 when the problem concerns the whole file. */
-    public long line() {
-        return line;
-    }
+  /** The 1-based line number, or 0 when the problem concerns the whole file. */
+  public long line() {
+    return line;
+  }
 
-    /** What is wrong, without the file and line prefix. */
-    public String reason() {
-        return reason;
-    }
+  /** What is wrong, without the file and line prefix. */
+  public String reason() {
+    return reason;
+  }
 }

@@ -11,52 +11,52 @@ import java.util.Locale;
  */
 public final class DatasetReaders {
 
-    private DatasetReaders() {}
+  private DatasetReaders() {}
 
-    /**
-     * Reads {@code file} with the reader its extension calls for; the dataset is named by
-     * {@link #datasetName(Path)}.
-     *
-     * @throws IllegalArgumentException if the extension is not one of the supported ones
-     * @throws DatasetFormatException if the file is malformed
-     */
-    public static Dataset read(Path file) throws IOException {
-        String fileName = fileName(file);
-        int dot = fileName.lastIndexOf('.');
-        String extension = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return switch (extension) {
-            case "tsv" -> UcrTsvReader.read(file);
-            case "ts" -> SktimeTsReader.read(file);
-            case "csv" -> CsvSequenceReader.read(file);
-            default -> throw new IllegalArgumentException("unsupported dataset file " + file
-                    + ": expected .tsv (UCR archive), .ts (sktime) or .csv (integer sequences)");
-        };
-    }
+  /**
+   * Reads {@code file} with the reader its extension calls for; the dataset is named by
+   * {@link #datasetName(Path)}.
+   *
+   * @throws IllegalArgumentException if the extension is not one of the supported ones
+   * @throws DatasetFormatException if the file is malformed
+   */
+  public static Dataset read(Path file) throws IOException {
+    String fileName = fileName(file);
+    int dot = fileName.lastIndexOf('.');
+    String extension = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return switch (extension) {
+      case "tsv" -> UcrTsvReader.read(file);
+      case "ts" -> SktimeTsReader.read(file);
+      case "csv" -> CsvSequenceReader.read(file);
+      default -> throw new IllegalArgumentException("unsupported dataset file " + file
+          + ": expected .tsv (UCR archive), .ts (sktime) or .csv (integer sequences)");
+    };
+  }
 
-    /**
-     * The dataset name for a file: its name without the extension and without a trailing
-     * {@code _TRAIN} or {@code _TEST}, so both halves of a UCR split share a name
-     * ({@code GunPoint_TRAIN.tsv} gives {@code GunPoint}).
-     */
-    public static String datasetName(Path file) {
-        String name = fileName(file);
-        int dot = name.lastIndexOf('.');
-        if (dot > 0) {
-            name = name.substring(0, dot);
-        }
-        for (String suffix : new String[] {"_TRAIN", "_TEST"}) {
-            if (name.length() > suffix.length() && name.toUpperCase(Locale.ROOT).endsWith(suffix)) {
-                return name.substring(0, name.length() - suffix.length());
-            }
-        }
-        return name;
+  /**
+   * The dataset name for a file: its name without the extension and without a trailing
+   * {@code _TRAIN} or {@code _TEST}, so both halves of a UCR split share a name
+   * ({@code GunPoint_TRAIN.tsv} gives {@code GunPoint}).
+   */
+  public static String datasetName(Path file) {
+    String name = fileName(file);
+    int dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      name = name.substring(0, dot);
     }
+    for (String suffix : new String[] {"_TRAIN", "_TEST"}) {
+      if (name.length() > suffix.length() && name.toUpperCase(Locale.ROOT).endsWith(suffix)) {
+        return name.substring(0, name.length() - suffix.length());
+      }
+    }
+    return name;
+  }
 
-    private static String fileName(Path file) {
-        Path fileName = file.getFileName();
-        if (fileName == null) {
-            throw new IllegalArgumentException("not a file path: " + file);
-        }
-        return fileName.toString();
+  private static String fileName(Path file) {
+    Path fileName = file.getFileName();
+    if (fileName == null) {
+      throw new IllegalArgumentException("not a file path: " + file);
     }
+    return fileName.toString();
+  }
 }

@@ -15,31 +15,31 @@ import java.util.Objects;
  */
 public record Series(String label, double[] values) {
 
-    public Series {
-        Objects.requireNonNull(values, "values");
-    }
+  public Series {
+    Objects.requireNonNull(values, "values");
+  }
 
-    /** Number of time steps. */
-    public int length() {
-        return values.length;
-    }
+  /** Number of time steps. */
+  public int length() {
+    return values.length;
+  }
 
-    /** Compares label and values element by element (a record's default would compare array identity). */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Series other
-                && Objects.equals(label, other.label)
-                && Arrays.equals(values, other.values);
-    }
+  /** Compares label and values element by element (a record's default would compare array identity). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Series other
+        && Objects.equals(label, other.label)
+        && Arrays.equals(values, other.values);
+  }
 
-    @Override
-    public int hashCode() {
-        return 31 * Objects.hashCode(label) + Arrays.hashCode(values);
-    }
+  @Override
+  public int hashCode() {
+    return 31 * Objects.hashCode(label) + Arrays.hashCode(values);
+  }
 
-    /** Label and length only: printing every value of a long series is rarely useful. */
-    @Override
-    public String toString() {
-        return "Series[label=" + label + ", length=" + values.length + "]";
-    }
+  /** Label and length only: printing every value of a long series is rarely useful. */
+  @Override
+  public String toString() {
+    return "Series[label=" + label + ", length=" + values.length + "]";
+  }
 }

@@ -18,56 +18,56 @@ import java.util.regex.Pattern;
  */
 public final class UcrTsvReader {
 
-    // A run of tabs counts as one separator; some copies of the archive have doubled tabs.
-    private static final Pattern TABS = Pattern.compile("\t+");
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  // A run of tabs counts as one separator; some copies of the archive have doubled tabs.
+  private static final Pattern TABS = Pattern.compile("\t+");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private UcrTsvReader() {}
+  private UcrTsvReader() {}
 
-    /** Reads {@code file}, naming the dataset after the file (see {@link DatasetReaders#datasetName}). */
-    public static Dataset read(Path file) throws IOException {
-        return read(file, DatasetReaders.datasetName(file));
+  /** Reads {@code file}, naming the dataset after the file (see {@link DatasetReaders#datasetName}). */
+  public static Dataset read(Path file) throws IOException {
+    return read(file, DatasetReaders.datasetName(file));
+  }
+
+  /** Reads {@code file} into a dataset called {@code name}. */
+  public static Dataset read(Path file, String name) throws IOException {
+    List<Series> series = new ArrayList<>();
+    Lines.forEach(file, (line, lineNumber) -> {
+      String trimmed = line.stripTrailing();
+      if (!trimmed.isEmpty()) {
+        series.add(parseLine(trimmed, file, lineNumber));
+      }
+    });
+    if (series.isEmpty()) {
+      throw new DatasetFormatException(file, 0, "no series in file");
     }
+    return new Dataset(name, series);
+  }
 
-    /** Reads {@code file} into a dataset called {@code name}. */
-    public static Dataset read(Path file, String name) throws IOException {
-        List<Series> series = new ArrayList<>();
-        Lines.forEach(file, (line, lineNumber) -> {
-            String trimmed = line.stripTrailing();
-            if (!trimmed.isEmpty()) {
-                series.add(parseLine(trimmed, file, lineNumber));
-            }
-        });
-        if (series.isEmpty()) {
-            throw new DatasetFormatException(file, 0, "no series in file");
-        }
-        return new Dataset(name, series);
+  private static Series parseLine(String line, Path file, long lineNumber) throws DatasetFormatException {
+    // Leading tabs are kept so that a missing label shows up as an empty first field.
+    String[] fields = line.indexOf('\t') >= 0 ? TABS.split(line) : WHITESPACE.split(line.strip());
+    String label = fields[0].strip();
+    if (label.isEmpty()) {
+      throw new DatasetFormatException(file, lineNumber, "empty class label");
     }
-
-    private static Series parseLine(String line, Path file, long lineNumber) throws DatasetFormatException {
-        // Leading tabs are kept so that a missing label shows up as an empty first field.
-        String[] fields = line.indexOf('\t') >= 0 ? TABS.split(line) : WHITESPACE.split(line.strip());
-        String label = fields[0].strip();
-        if (label.isEmpty()) {
-            throw new DatasetFormatException(file, lineNumber, "empty class label");
-        }
-        if (fields.length == 1) {
-            throw new DatasetFormatException(file, lineNumber, "label '" + label + "' but no values");
-        }
-        double[] raw = new double[fields.length - 1];
-        for (int step = 0; step < raw.length; step++) {
-            String token = fields[step + 1].strip();
-            if (token.equalsIgnoreCase("NaN")) {
-                raw[step] = Double.NaN;
-                continue;
-            }
-            try {
-                raw[step] = Lines.parseFinite(token);
-            } catch (NumberFormatException e) {
-                throw new DatasetFormatException(
-                        file, lineNumber, "bad number '" + token + "' at step " + step);
-            }
-        }
-        return new Series(label, Lines.stripPadding(raw, "NaN", file, lineNumber));
+    if (fields.length == 1) {
+      throw new DatasetFormatException(file, lineNumber, "label '" + label + "' but no values");
     }
+    double[] raw = new double[fields.length - 1];
+    for (int step = 0; step < raw.length; step++) {
+      String token = fields[step + 1].strip();
+      if (token.equalsIgnoreCase("NaN")) {
+        raw[step] = Double.NaN;
+        continue;
+      }
+      try {
+        raw[step] = Lines.parseFinite(token);
+      } catch (NumberFormatException e) {
+        throw new DatasetFormatException(
+            file, lineNumber, "bad number '" + token + "' at step " + step);
+      }
+    }
+    return new Series(label, Lines.stripPadding(raw, "NaN", file, lineNumber));
+  }
 }

@@ -96,12 +96,9 @@ public final class Evaluation {
     List<Subset> subsets = new ArrayList<>();
     for (double fraction : options.labelFractions()) {
       for (int seed = 0; seed < options.seeds(); seed++) {
-        subsets.add(
-            new Subset(
-                fraction,
-                seed,
-                train.subset(
-                    LabelledSubsets.stratified(train.labels(), classNames.size(), fraction, seed))));
+        List<Integer> members =
+            LabelledSubsets.stratified(train.labels(), classNames.size(), fraction, seed);
+        subsets.add(new Subset(fraction, seed, members, train.subset(members)));
       }
     }
     TimeBudget budget = options.budget();
@@ -200,12 +197,9 @@ public final class Evaluation {
           continue;
         }
         long probeStart = System.nanoTime();
-        List<Integer> members =
-            LabelledSubsets.stratified(
-                train.labels(), train.classNames().size(), fraction, subset.seed);
-        float[][] x = new float[members.size()][];
+        float[][] x = new float[subset.members.size()][];
         for (int i = 0; i < x.length; i++) {
-          x[i] = trainEmbeddings[members.get(i)];
+          x[i] = trainEmbeddings[subset.members.get(i)];
         }
         SvmProbe probe = SvmProbe.fit(
                 x, subset.data.labels(), train.classNames().size(), trainEmbeddings, subset.seed);
@@ -266,7 +260,7 @@ public final class Evaluation {
   }
 
   /** One labelled subset of TRAIN. */
-  private record Subset(double fraction, long seed, EncodedDataset data) {
+  private record Subset(double fraction, long seed, List<Integer> members, EncodedDataset data) {
     @Override
     public String toString() {
       return "labels " + fraction + " seed " + seed;
