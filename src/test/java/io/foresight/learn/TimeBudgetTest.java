@@ -8,15 +8,11 @@ import org.junit.jupiter.api.Test;
 class TimeBudgetTest {
 
   @Test
-  void sharesFollowTheWeightsAndAddUpToTheBudget() {
+  void eachTaskGetsItsWeightOverTheWeightsStillToComeOfTheTimeStillLeft() {
     TimeBudget budget = new TimeBudget(100, 10);
-    double pretraining = budget.take(5);
-    assertThat(pretraining).isCloseTo(50, within(0.5));
-    double total = pretraining;
-    for (int i = 0; i < 5; i++) {
-      total += budget.take(1);
-    }
-    assertThat(total).isCloseTo(100, within(1.0));
+    assertThat(budget.take(5)).isCloseTo(50, within(0.5));
+    // No time was spent here, so the next unit task gets a fifth of the (still) 100 s left.
+    assertThat(budget.take(1)).isCloseTo(20, within(0.5));
   }
 
   @Test
