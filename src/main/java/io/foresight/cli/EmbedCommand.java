@@ -46,7 +46,7 @@ final class EmbedCommand implements Callable<Integer> {
             dataset, model.tokenizer(), model.classNames(), clamp.outOfRange());
     Inference.Output output;
     try (ForesightNet net = model.toNet()) {
-      output = Inference.run(net, data.series(), 64, 64 * 1024);
+      output = Inference.run(net, data.series());
     }
     ObjectMapper json = new ObjectMapper();
     int[] predicted = output.probabilities() == null ? null : Inference.argmax(output.probabilities());

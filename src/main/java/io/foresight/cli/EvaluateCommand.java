@@ -87,9 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
         new Evaluation.Options(
             objectives, labelFractions, pretrainFractions, seeds, budgetSeconds, config,
             training.options(budgetSeconds, Integer.MAX_VALUE), pretrainMaxSteps, trainMaxSteps);
-    int tasks =
-        options.objectives().size() * pretrainFractions.size() * (1 + seeds * labelFractions.size())
-            + seeds * labelFractions.size();
+    int tasks = options.pretrainings() + options.downstreamFits();
     EvaluationReport report;
     try (ProgressBar bar = Progress.bar("evaluate " + trainSet.name(), tasks, "fits")) {
       report =

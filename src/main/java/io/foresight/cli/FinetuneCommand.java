@@ -92,7 +92,7 @@ final class FinetuneCommand implements Callable<Integer> {
   }
 
   private static double accuracy(ForesightNet net, EncodedDataset data) {
-    Inference.Output output = Inference.run(net, data.series(), 64, 64 * 1024);
+    Inference.Output output = Inference.run(net, data.series());
     return data.accuracy(Inference.argmax(output.probabilities()));
   }
 }

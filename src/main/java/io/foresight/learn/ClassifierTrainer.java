@@ -56,46 +56,32 @@ public final class ClassifierTrainer {
       Optimization optimization = new Optimization(net, options.learningRate());
       int[] lengths =
           series.stream().mapToInt(s -> Math.min(s.length(), options.maxCrop())).toArray();
-      List<Float> losses = new ArrayList<>();
-      long windows = 0;
-      long start = System.nanoTime();
-      int step = 0;
-      while (true) {
-        for (int[] bucket :
-            Views.buckets(lengths, options.batchSize(), options.maxBatchSteps(), random)) {
-          double elapsed = (System.nanoTime() - start) / 1e9;
-          if (step >= options.maxSteps() || elapsed >= options.budgetSeconds()) {
-            return new Pretrainer.Result(step, elapsed, windows, losses);
-          }
-          List<Tokens> chosen = new ArrayList<>(bucket.length);
-          int[] chosenLabels = new int[bucket.length];
-          for (int i = 0; i < bucket.length; i++) {
-            chosen.add(Views.crop(series.get(bucket[i]), options.maxCrop(), random));
-            chosenLabels[i] = labels[bucket[i]];
-          }
-          PaddedBatch batch = PaddedBatch.of(chosen, net.tokenizer().padId());
-          float loss =
-              optimization.step(
-                  (scope, store) -> {
-                    NDArray features =
-                        net.features(store, batch.ids(scope), batch.inputs(scope), !freezeEncoder);
-                    NDArray embedding = net.embed(features, batch.mask(scope));
-                    if (freezeEncoder) {
-                      embedding = embedding.stopGradient();
-                    }
-                    NDArray logits = net.classLogits(store, embedding, true);
-                    NDArray target =
-                        scope
-                            .create(chosenLabels, new Shape(chosenLabels.length))
-                            .toType(DataType.INT64, false);
-                    return Losses.classification(logits, target);
-                  });
-          losses.add(loss);
-          windows += bucket.length;
-          step++;
-          listener.onStep(step, loss, (System.nanoTime() - start) / 1e9);
-        }
-      }
+      return Pretrainer.loop(
+          lengths,
+          options,
+          random,
+          bucket -> {
+            List<Tokens> chosen = new ArrayList<>(bucket.length);
+            int[] chosenLabels = new int[bucket.length];
+            for (int i = 0; i < bucket.length; i++) {
+              chosen.add(Views.crop(series.get(bucket[i]), options.maxCrop(), random));
+              chosenLabels[i] = labels[bucket[i]];
+            }
+            PaddedBatch batch = PaddedBatch.of(chosen, net.tokenizer().padId());
+            return optimization.step(
+                (scope, store) -> {
+                  NDArray features =
+                      net.features(store, batch.ids(scope), batch.inputs(scope), !freezeEncoder);
+                  NDArray embedding = net.embed(features, batch.mask(scope));
+                  NDArray logits = net.classLogits(store, embedding, true);
+                  NDArray target =
+                      scope
+                          .create(chosenLabels, new Shape(chosenLabels.length))
+                          .toType(DataType.INT64, false);
+                  return Losses.classification(logits, target);
+                });
+          },
+          listener);
     } finally {
       net.part(ForesightNet.ENCODER).freezeParameters(false, ClassifierTrainer::trainable);
     }
@@ -105,7 +91,7 @@ public final class ClassifierTrainer {
   private static void fitHead(
       ForesightNet net, List<Tokens> series, int[] labels, TrainingOptions options) {
     float[][] embeddings =
-        Inference.run(net, series, options.batchSize(), options.maxBatchSteps() * 2).embeddings();
+        Inference.run(net, series).embeddings();
     float[] flat = new float[embeddings.length * embeddings[0].length];
     for (int i = 0; i < embeddings.length; i++) {
       System.arraycopy(embeddings[i], 0, flat, i * embeddings[i].length, embeddings[i].length);

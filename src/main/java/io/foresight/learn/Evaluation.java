@@ -48,11 +48,11 @@ public final class Evaluation {
       int pretrainMaxSteps,
       int trainMaxSteps) {
 
-    int pretrainings() {
+    public int pretrainings() {
       return objectives.size() * pretrainFractions.size();
     }
 
-    int downstreamFits() {
+    public int downstreamFits() {
       return seeds * labelFractions.size() * (1 + pretrainings());
     }
 
@@ -181,8 +181,8 @@ public final class Evaluation {
               Pretrainer.StepListener.NONE);
       pretrainSeconds = pretrained.seconds();
       encoder = Map.of(ForesightNet.ENCODER, net.saveSections().get(ForesightNet.ENCODER));
-      trainEmbeddings = embed(net, train, options.training());
-      testEmbeddings = embed(net, test, options.training());
+      trainEmbeddings = Inference.run(net, train.series()).embeddings();
+      testEmbeddings = Inference.run(net, test.series()).embeddings();
     }
     progress.accept("pretrain " + objective + " on " + pretrainFraction);
 
@@ -250,12 +250,8 @@ public final class Evaluation {
         Pretrainer.StepListener.NONE);
   }
 
-  private static float[][] embed(ForesightNet net, EncodedDataset data, TrainingOptions training) {
-    return Inference.run(net, data.series(), 64, training.maxBatchSteps() * 2).embeddings();
-  }
-
   private static double score(ForesightNet net, EncodedDataset test) {
-    Inference.Output out = Inference.run(net, test.series(), 64, 64 * 1024);
+    Inference.Output out = Inference.run(net, test.series());
     return test.accuracy(Inference.argmax(out.probabilities()));
   }
 

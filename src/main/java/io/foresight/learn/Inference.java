@@ -21,7 +21,17 @@ public final class Inference {
   /** Results in the order of the input series; {@code probabilities} is null without a classifier. */
   public record Output(float[][] embeddings, double[] surprise, float[][] probabilities) {}
 
+  /** Series per inference batch, and padded steps per batch (which bounds activation memory). */
+  public static final int BATCH_SIZE = 64;
+
+  public static final int MAX_BATCH_STEPS = 64 * 1024;
+
   private Inference() {}
+
+  /** {@link #run(ForesightNet, List, int, int)} with the default batch limits. */
+  public static Output run(ForesightNet net, List<Tokens> series) {
+    return run(net, series, BATCH_SIZE, MAX_BATCH_STEPS);
+  }
 
   public static Output run(ForesightNet net, List<Tokens> series, int batchSize, int maxBatchSteps) {
     Devices.withoutGradients();

@@ -68,28 +68,54 @@ public final class Pretrainer {
     Random random = new Random(options.seed());
     Optimization optimization = new Optimization(net, options.learningRate());
     int[] lengths = series.stream().mapToInt(s -> Math.min(s.length(), options.maxCrop())).toArray();
+    return loop(
+        lengths,
+        options,
+        random,
+        bucket -> {
+          List<Tokens> chosen = new ArrayList<>(bucket.length);
+          for (int index : bucket) {
+            chosen.add(series.get(index));
+          }
+          PretextBatch batch =
+              PretextBatch.build(chosen, objective, options, net.tokenizer(), random);
+          return optimization.step(
+              (scope, store) -> loss(net, batch, objective, options, scope, store));
+        },
+        listener);
+  }
+
+  /** One optimiser step on the series of a bucket; returns its loss. */
+  @FunctionalInterface
+  interface BucketStep {
+    float run(int[] bucket);
+  }
+
+  /**
+   * The loop every training run shares: epochs of length buckets, one step per bucket, until the step
+   * or time budget runs out.
+   *
+   * @param lengths length of each series as training sees it (after cropping)
+   */
+  static Result loop(
+      int[] lengths,
+      TrainingOptions options,
+      Random random,
+      BucketStep step,
+      StepListener listener) {
     List<Float> losses = new ArrayList<>();
     long windows = 0;
     long start = System.nanoTime();
-    int step = 0;
     while (true) {
       for (int[] bucket : Views.buckets(lengths, options.batchSize(), options.maxBatchSteps(), random)) {
         double elapsed = (System.nanoTime() - start) / 1e9;
-        if (step >= options.maxSteps() || elapsed >= options.budgetSeconds()) {
-          return new Result(step, elapsed, windows, losses);
+        if (losses.size() >= options.maxSteps() || elapsed >= options.budgetSeconds()) {
+          return new Result(losses.size(), elapsed, windows, losses);
         }
-        List<Tokens> chosen = new ArrayList<>(bucket.length);
-        for (int index : bucket) {
-          chosen.add(series.get(index));
-        }
-        PretextBatch batch =
-            PretextBatch.build(chosen, objective, options, net.tokenizer(), random);
-        float loss =
-            optimization.step((scope, store) -> loss(net, batch, objective, options, scope, store));
+        float loss = step.run(bucket);
         losses.add(loss);
         windows += bucket.length;
-        step++;
-        listener.onStep(step, loss, (System.nanoTime() - start) / 1e9);
+        listener.onStep(losses.size(), loss, (System.nanoTime() - start) / 1e9);
       }
     }
   }

@@ -43,8 +43,8 @@ class EncoderGunPointTest {
           Pretrainer.pretrain(
               net, train.series(), Objective.parse(objective),
               TrainingOptions.defaults().withBudget(10, 150), Pretrainer.StepListener.NONE);
-      float[][] trainEmbeddings = Inference.run(net, train.series(), 64, 65536).embeddings();
-      float[][] testEmbeddings = Inference.run(net, test.series(), 64, 65536).embeddings();
+      float[][] trainEmbeddings = Inference.run(net, train.series()).embeddings();
+      float[][] testEmbeddings = Inference.run(net, test.series()).embeddings();
       SvmProbe probe =
           SvmProbe.fit(trainEmbeddings, train.labels(), classes.size(), trainEmbeddings, 0);
       int[] predicted = new int[test.size()];

@@ -47,8 +47,8 @@ class GunPointPretrainTest {
       assertThat(result.losses()).hasSize(result.steps()).allSatisfy(l -> assertThat(l).isFinite());
       assertThat(result.lastLoss(10)).isLessThan(0.5 * result.firstLoss(10));
 
-      Inference.Output trainOut = Inference.run(net, train.series(), 64, 64 * 1024);
-      Inference.Output testOut = Inference.run(net, test.series(), 64, 64 * 1024);
+      Inference.Output trainOut = Inference.run(net, train.series());
+      Inference.Output testOut = Inference.run(net, test.series());
       assertThat(trainOut.embeddings().length).isEqualTo(50);
       assertThat(trainOut.embeddings()[0]).hasSize(config.embeddingDim());
       assertThat(testOut.embeddings().length).isEqualTo(150);

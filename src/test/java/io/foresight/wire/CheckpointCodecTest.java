@@ -71,11 +71,11 @@ class CheckpointCodecTest {
   @Test
   void aDecodedCheckpointRebuildsANetThatComputesTheSameOutputs() throws Exception {
     List<Tokens> input = fixedInput();
-    Inference.Output original = Inference.run(net, input, 64, 64 * 1024);
+    Inference.Output original = Inference.run(net, input);
     try (ForesightNet rebuilt = CheckpointCodec.decode(encoded).toNet()) {
       assertThat(rebuilt.config()).isEqualTo(CONFIG);
       assertThat(rebuilt.hasClassifier()).isTrue();
-      Inference.Output again = Inference.run(rebuilt, input, 64, 64 * 1024);
+      Inference.Output again = Inference.run(rebuilt, input);
       for (int i = 0; i < input.size(); i++) {
         assertThat(again.embeddings()[i]).containsExactly(original.embeddings()[i]);
         assertThat(again.probabilities()[i]).containsExactly(original.probabilities()[i]);
@@ -84,7 +84,7 @@ class CheckpointCodecTest {
     }
     // A fresh net with the same config computes something else: the weights really travelled.
     try (ForesightNet fresh = ForesightNet.create(CONFIG, TOKENIZER)) {
-      Inference.Output other = Inference.run(fresh, input, 64, 64 * 1024);
+      Inference.Output other = Inference.run(fresh, input);
       assertThat(other.embeddings()[0]).isNotEqualTo(original.embeddings()[0]);
     }
   }
