@@ -109,7 +109,7 @@ public final class ClassifierTrainer {
   }
 
   /** Batch norm's running statistics are updated by the forward pass, never by gradients. */
-  private static boolean trainable(Parameter parameter) {
+  static boolean trainable(Parameter parameter) {
     return parameter.getType() != Parameter.Type.RUNNING_MEAN
         && parameter.getType() != Parameter.Type.RUNNING_VAR;
   }

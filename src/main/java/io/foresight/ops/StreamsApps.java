@@ -1,0 +1,33 @@
+package io.foresight.ops;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams settings every Foresight Streams app shares. */
+public final class StreamsApps {
+
+  private StreamsApps() {}
+
+  /**
+   * Exactly-once (v2) processing, a 50 ms commit interval (under exactly-once nothing is visible
+   * downstream before its transaction commits, so the interval bounds end-to-end latency), and the
+   * given client properties passed through.
+   *
+   * @param kafka client properties: bootstrap servers, TLS/SASL settings, overrides
+   * @param threads stream threads in this instance
+   */
+  public static Properties properties(
+      Map<String, Object> kafka, String applicationId, Path stateDir, int threads) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    props.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+    props.putAll(kafka);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    return props;
+  }
+}

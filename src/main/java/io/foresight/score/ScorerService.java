@@ -1,0 +1,104 @@
+package io.foresight.score;
+
+import io.foresight.ops.StreamsApps;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code scorer} service: a {@link ModelWatcher} thread feeding a {@link ModelHolder}, and the
+ * {@link ScoringTopology} Streams app, started once the first model has loaded so that windows wait in
+ * Kafka rather than in memory while there is nothing to score them with.
+ */
+public final class ScorerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
+
+  private final ModelHolder models;
+  private final ModelWatcher watcher;
+  private final Thread watcherThread;
+  private final KafkaStreams streams;
+  private volatile boolean started;
+
+  public ScorerService(
+      Map<String, Object> kafka,
+      String applicationId,
+      Path stateDir,
+      int threads,
+      String modelName,
+      ScoringTopology.Options options,
+      MeterRegistry registry) {
+    this.models = new ModelHolder(registry);
+    this.watcher = new ModelWatcher(kafka, modelName, models);
+    this.watcherThread = new Thread(watcher, "foresight-model-watcher");
+    watcherThread.setDaemon(true);
+    StreamsBuilder builder = new StreamsBuilder();
+    ScoringTopology.build(builder, models, options, registry);
+    this.streams =
+        new KafkaStreams(builder.build(), StreamsApps.properties(kafka, applicationId, stateDir, threads));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("scorer stream thread failed; replacing it", e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+  }
+
+  /** Starts following models; the Streams app starts as soon as one has loaded. */
+  public void start() {
+    watcherThread.start();
+    Thread starter =
+        new Thread(
+            () -> {
+              while (!models.hasModel() && !Thread.currentThread().isInterrupted()) {
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              synchronized (this) {
+                if (!closed) {
+                  streams.start();
+                  started = true;
+                }
+              }
+            },
+            "foresight-scorer-starter");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  private boolean closed;
+
+  /** Ready when a model serves and the Streams app is running (state restored). */
+  public boolean ready() {
+    return started && models.hasModel() && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public ModelHolder models() {
+    return models;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    streams.close(Duration.ofSeconds(30));
+    watcher.close();
+    try {
+      watcherThread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    models.close();
+  }
+}

@@ -1,0 +1,229 @@
+package io.foresight.score;
+
+import io.foresight.learn.Inference;
+import io.foresight.model.Tokenizer;
+import io.foresight.model.Tokenizer.Tokens;
+import io.foresight.wire.Classification;
+import io.foresight.wire.DeadLetters;
+import io.foresight.wire.Embedding;
+import io.foresight.wire.Json;
+import io.foresight.wire.Topics;
+import io.foresight.wire.Window;
+import io.foresight.wire.WindowCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Scores windows in micro-batches: a window waits in the pending store until {@code batchSize} have
+ * gathered or {@code maxWaitMs} has passed, then the whole batch goes through one forward pass under a
+ * lease on the current model. Each window yields one embedding and, when the model has a classifier,
+ * one classification, both stamped with the model version and carrying the timestamp of the window's
+ * record (that of the timestep that completed it).
+ *
+ * <p>Why a store and not a list: under exactly-once the offsets of the windows read are committed in
+ * the same transaction as the store's changelog, so a window that waits across a commit is restored
+ * after a crash instead of being lost.
+ *
+ * <p>Meters: {@code foresight.scorer.windows} (counter), {@code foresight.scorer.batch.size}
+ * (distribution summary), {@code foresight.scorer.batch.latency} (timer, one forward pass), {@code
+ * foresight.scorer.classifications} (counter, tag label), {@code foresight.scorer.surprise}
+ * (distribution summary, nats), {@code foresight.e2e.latency} (timer, from the record timestamp of the
+ * completing timestep to the moment its classification is handed to Kafka; percentiles 0.5, 0.99),
+ * {@code foresight.dlq.records} (counter, service=scorer, reason).
+ */
+final class ScoringProcessor implements Processor<String, byte[], String, ScoringProcessor.Outgoing> {
+
+  /** A record to send: its topic and value bytes (the key travels in the Kafka record). */
+  record Outgoing(String topic, byte[] value) {}
+
+  static final Serde<Outgoing> OUTGOING_SERDE =
+      Serdes.serdeFrom(
+          (Serializer<Outgoing>) (topic, outgoing) -> outgoing.value(),
+          (Deserializer<Outgoing>)
+              (topic, bytes) -> {
+                throw new UnsupportedOperationException("scorer output is written, never read back");
+              });
+
+  private final ModelHolder models;
+  private final ScoringTopology.Options options;
+  private final Counter windowsScored;
+  private final DistributionSummary batchSize;
+  private final Timer batchLatency;
+  private final Timer endToEnd;
+  private final DistributionSummary surprise;
+  private final MeterRegistry registry;
+  private final List<Pending> pending = new ArrayList<>();
+  private ProcessorContext<String, Outgoing> context;
+  private KeyValueStore<Long, byte[]> store;
+  private long nextKey;
+
+  /** A window waiting for its batch, with the key under which the store holds it. */
+  private record Pending(long storeKey, String key, long timestamp, Window window) {}
+
+  ScoringProcessor(ModelHolder models, ScoringTopology.Options options, MeterRegistry registry) {
+    this.models = models;
+    this.options = options;
+    this.registry = registry;
+    this.windowsScored = registry.counter("foresight.scorer.windows");
+    this.batchSize = registry.summary("foresight.scorer.batch.size");
+    this.batchLatency = registry.timer("foresight.scorer.batch.latency");
+    this.endToEnd =
+        Timer.builder("foresight.e2e.latency")
+            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    this.surprise = registry.summary("foresight.scorer.surprise");
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Outgoing> context) {
+    this.context = context;
+    this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
+    // Windows restored from the changelog after a crash are scored first.
+    try (KeyValueIterator<Long, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        var entry = it.next();
+        ByteBuffer bytes = ByteBuffer.wrap(entry.value);
+        long timestamp = bytes.getLong();
+        byte[] window = new byte[bytes.remaining()];
+        bytes.get(window);
+        Window decoded = WindowCodec.decode(window);
+        pending.add(new Pending(entry.key, decoded.entity(), timestamp, decoded));
+        nextKey = Math.max(nextKey, entry.key + 1);
+      }
+    }
+    pending.sort(java.util.Comparator.comparingLong(Pending::storeKey));
+    context.schedule(
+        Duration.ofMillis(options.maxWaitMs()), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    Window window;
+    try {
+      window = WindowCodec.decode(record.value());
+    } catch (RuntimeException e) {
+      deadLetter(record, "malformed-window", String.valueOf(e.getMessage()));
+      return;
+    }
+    long key = nextKey++;
+    store.put(key, ByteBuffer.allocate(8 + record.value().length).putLong(record.timestamp()).put(record.value()).array());
+    pending.add(new Pending(key, record.key() != null ? record.key() : window.entity(), record.timestamp(), window));
+    if (pending.size() >= options.batchSize()) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    try (ModelHolder.Lease lease = models.acquire()) {
+      if (lease == null) {
+        return; // no model yet: the windows wait in the store
+      }
+      List<Pending> batch = new ArrayList<>(pending);
+      pending.clear();
+      score(lease, batch);
+    }
+  }
+
+  private void score(ModelHolder.Lease lease, List<Pending> batch) {
+    Tokenizer tokenizer = lease.net().tokenizer();
+    List<Pending> scorable = new ArrayList<>(batch.size());
+    List<Tokens> tokens = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      try {
+        // Ingest keeps out-of-range values out; clamping here means a model whose tokeniser differs
+        // from ingest's still scores every window instead of failing the stream.
+        tokens.add(tokenizer.encode(p.window.doubles(), Tokenizer.OutOfRange.CLAMP));
+        scorable.add(p);
+      } catch (IllegalArgumentException e) {
+        store.delete(p.storeKey);
+        deadLetter(p, "untokenisable-window", e.getMessage());
+      }
+    }
+    if (scorable.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    Inference.Output out = Inference.run(lease.net(), tokens, options.batchSize(), Inference.MAX_BATCH_STEPS);
+    batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    batchSize.record(scorable.size());
+    List<String> classes = lease.classNames();
+    for (int i = 0; i < scorable.size(); i++) {
+      Pending p = scorable.get(i);
+      Window w = p.window;
+      double s = out.surprise()[i];
+      context.forward(
+          new Record<>(
+              p.key,
+              new Outgoing(
+                  Topics.EMBEDDINGS,
+                  Json.bytes(new Embedding(w.entity(), w.endTs(), out.embeddings()[i], s, lease.version()))),
+              p.timestamp));
+      if (out.probabilities() != null) {
+        float[] probabilities = out.probabilities()[i];
+        Map<String, Double> byClass = new LinkedHashMap<>();
+        int best = 0;
+        for (int k = 0; k < probabilities.length; k++) {
+          byClass.put(classes.get(k), (double) probabilities[k]);
+          if (probabilities[k] > probabilities[best]) {
+            best = k;
+          }
+        }
+        Classification c =
+            new Classification(
+                w.entity(), w.startTs(), w.endTs(), classes.get(best), byClass, s, lease.version());
+        context.forward(new Record<>(p.key, new Outgoing(Topics.CLASSIFICATIONS, Json.bytes(c)), p.timestamp));
+        registry.counter("foresight.scorer.classifications", "label", c.label()).increment();
+      }
+      store.delete(p.storeKey);
+      if (Double.isFinite(s)) {
+        surprise.record(s);
+      }
+      endToEnd.record(Math.max(0, System.currentTimeMillis() - p.timestamp), TimeUnit.MILLISECONDS);
+    }
+    windowsScored.increment(scorable.size());
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String reason, String error) {
+    Headers headers = new RecordHeaders();
+    DeadLetters.add(headers, DeadLetters.SERVICE, "scorer");
+    DeadLetters.add(headers, DeadLetters.REASON, reason);
+    DeadLetters.add(headers, DeadLetters.ERROR, error);
+    DeadLetters.add(headers, DeadLetters.SOURCE_TOPIC, Topics.WINDOWS);
+    context.recordMetadata().ifPresent(m -> {
+      DeadLetters.add(headers, DeadLetters.SOURCE_PARTITION, m.partition());
+      DeadLetters.add(headers, DeadLetters.SOURCE_OFFSET, m.offset());
+    });
+    registry.counter("foresight.dlq.records", "service", "scorer", "reason", reason).increment();
+    context.forward(new Record<>(record.key(), new Outgoing(Topics.DLQ, record.value()), record.timestamp(), headers));
+  }
+
+  private void deadLetter(Pending p, String reason, String error) {
+    deadLetter(new Record<>(p.key, WindowCodec.encode(p.window), p.timestamp), reason, error);
+  }
+}

@@ -1,0 +1,197 @@
+package io.foresight.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.foresight.model.ForesightNet;
+import io.foresight.model.ModelConfig;
+import io.foresight.model.SingleCpuThread;
+import io.foresight.model.Tokenizer;
+import io.foresight.wire.Checkpoint;
+import io.foresight.wire.CheckpointCodec;
+import io.foresight.wire.DeadLetters;
+import io.foresight.wire.Json;
+import io.foresight.wire.Topics;
+import io.foresight.wire.Window;
+import io.foresight.wire.WindowCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoring topology on TopologyTestDriver with a real DJL model. */
+@ExtendWith(SingleCpuThread.class)
+class ScoringTopologyTest {
+
+  private static final ModelConfig SMALL = new ModelConfig(ModelConfig.CAUSAL_CNN, 8, 2, 3, 16, 2);
+
+  @TempDir Path stateDir;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private ModelHolder models;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> windows;
+  private TestOutputTopic<String, byte[]> classifications;
+  private TestOutputTopic<String, byte[]> embeddings;
+  private TestOutputTopic<String, byte[]> dlq;
+
+  @BeforeEach
+  void start() {
+    models = new ModelHolder(registry);
+    StreamsBuilder builder = new StreamsBuilder();
+    ScoringTopology.build(builder, models, new ScoringTopology.Options(4, 10), registry);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(builder.build(), props);
+    windows = driver.createInputTopic(Topics.WINDOWS, new StringSerializer(), new ByteArraySerializer());
+    classifications =
+        driver.createOutputTopic(Topics.CLASSIFICATIONS, new StringDeserializer(), new ByteArrayDeserializer());
+    embeddings =
+        driver.createOutputTopic(Topics.EMBEDDINGS, new StringDeserializer(), new ByteArrayDeserializer());
+    dlq = driver.createOutputTopic(Topics.DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    models.close();
+  }
+
+  private static byte[] checkpoint(long version, int classes) {
+    try (ForesightNet net = ForesightNet.create(SMALL.withClasses(classes), Tokenizer.integer(41))) {
+      List<String> names = classes == 0 ? List.of() : List.of("idle", "busy");
+      return CheckpointCodec.encode(Checkpoint.of(net, version, names, Map.of()));
+    }
+  }
+
+  private void send(String entity, long sequence, long timestamp) {
+    float[] values = new float[32];
+    for (int t = 0; t < values.length; t++) {
+      values[t] = (t * 7 + sequence) % 41;
+    }
+    Window w = new Window(entity, sequence * 100, sequence * 100 + 31, sequence, values);
+    windows.pipeInput(entity, WindowCodec.encode(w), Instant.ofEpochMilli(timestamp));
+  }
+
+  private static JsonNode json(byte[] bytes) throws Exception {
+    return Json.MAPPER.readTree(bytes);
+  }
+
+  @Test
+  void everyWindowGetsOneEmbeddingAndOneClassificationStampedWithTheServingVersion() throws Exception {
+    models.offer(checkpoint(1, 2));
+    for (int i = 0; i < 6; i++) {
+      send("dev-" + (i % 2), i, 1_000 + i);
+    }
+    // four filled a batch; the other two wait for the wall-clock flush
+    assertThat(embeddings.getQueueSize()).isEqualTo(4);
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    List<TestRecord<String, byte[]>> embedded = embeddings.readRecordsToList();
+    List<TestRecord<String, byte[]>> classified = classifications.readRecordsToList();
+    assertThat(embedded).hasSize(6);
+    assertThat(classified).hasSize(6);
+    for (int i = 0; i < 6; i++) {
+      JsonNode c = json(classified.get(i).value());
+      assertThat(classified.get(i).key()).isEqualTo("dev-" + (i % 2));
+      assertThat(classified.get(i).timestamp()).isEqualTo(1_000 + i);
+      assertThat(c.get("entity").asText()).isEqualTo("dev-" + (i % 2));
+      assertThat(c.get("windowStart").asLong()).isEqualTo(i * 100);
+      assertThat(c.get("modelVersion").asLong()).isEqualTo(1);
+      assertThat(c.get("label").asText()).isIn("idle", "busy");
+      assertThat(c.get("probabilities").get("idle").asDouble() + c.get("probabilities").get("busy").asDouble())
+          .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+      assertThat(c.get("surprise").asDouble()).isPositive();
+      JsonNode e = json(embedded.get(i).value());
+      assertThat(e.get("vector")).hasSize(SMALL.embeddingDim());
+      assertThat(e.get("windowEnd").asLong()).isEqualTo(i * 100 + 31);
+    }
+    assertThat(registry.counter("foresight.scorer.windows").count()).isEqualTo(6);
+  }
+
+  @Test
+  void aNewVersionIsSwappedInMidStreamAndBadCheckpointsAreRejectedWhileTheOldOneServes() throws Exception {
+    models.offer(checkpoint(1, 0)); // no classifier yet: embeddings only
+    send("a", 0, 1);
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertThat(classifications.isEmpty()).isTrue();
+    assertThat(json(embeddings.readValue()).get("modelVersion").asLong()).isEqualTo(1);
+
+    byte[] corrupt = checkpoint(2, 2);
+    corrupt[corrupt.length / 2] ^= 0x5A;
+    assertThat(models.offer(corrupt)).isFalse();
+    try (ForesightNet deeper =
+        ForesightNet.create(SMALL.withSize(8, 3).withClasses(2), Tokenizer.integer(41))) {
+      Checkpoint misfit = Checkpoint.of(deeper, 3, List.of("idle", "busy"), Map.of());
+      // Claims the smaller architecture but carries the deeper one's parameters.
+      Checkpoint lying =
+          new Checkpoint(3, SMALL.withClasses(2), misfit.tokenizer(), misfit.classNames(), Map.of(), misfit.sections());
+      assertThat(models.offer(CheckpointCodec.encode(lying))).isFalse();
+    }
+    assertThat(models.offer(checkpoint(1, 2))).isFalse(); // not newer
+    send("a", 1, 2);
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertThat(json(embeddings.readValue()).get("modelVersion").asLong()).isEqualTo(1);
+
+    assertThat(models.offer(checkpoint(4, 2))).isTrue();
+    send("a", 2, 3);
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertThat(json(embeddings.readValue()).get("modelVersion").asLong()).isEqualTo(4);
+    assertThat(json(classifications.readValue()).get("modelVersion").asLong()).isEqualTo(4);
+
+    assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "checksum").count()).isEqualTo(1);
+    assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "architecture").count()).isEqualTo(1);
+    assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "stale").count()).isEqualTo(1);
+    assertThat(registry.counter("foresight.scorer.swaps").count()).isEqualTo(2);
+  }
+
+  @Test
+  void windowsWaitWhileThereIsNoModelAndRecordsThatAreNotWindowsGoToTheDlq() throws Exception {
+    send("a", 0, 1);
+    windows.pipeInput("b", new byte[] {1, 2, 3});
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertThat(embeddings.isEmpty()).isTrue();
+    TestRecord<String, byte[]> rejected = dlq.readRecord();
+    assertThat(rejected.key()).isEqualTo("b");
+    assertThat(rejected.value()).containsExactly(1, 2, 3);
+    assertThat(DeadLetters.get(rejected.headers(), DeadLetters.REASON)).isEqualTo("malformed-window");
+    assertThat(DeadLetters.get(rejected.headers(), DeadLetters.SERVICE)).isEqualTo("scorer");
+
+    models.offer(checkpoint(1, 2));
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertThat(embeddings.readRecordsToList()).hasSize(1);
+    assertThat(classifications.readRecordsToList()).hasSize(1);
+  }
+
+  @Test
+  void aLeasedModelStaysOpenUntilItsBatchIsDoneEvenWhenSwappedOut() {
+    models.offer(checkpoint(1, 2));
+    ModelHolder.Lease lease = models.acquire();
+    models.offer(checkpoint(2, 2));
+    assertThat(lease.isClosed()).isFalse();
+    assertThat(lease.net().manager().isOpen()).isTrue();
+    lease.close();
+    assertThat(lease.isClosed()).isTrue();
+    try (ModelHolder.Lease current = models.acquire()) {
+      assertThat(current.version()).isEqualTo(2);
+    }
+  }
+}
