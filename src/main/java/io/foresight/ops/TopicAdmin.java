@@ -1,5 +1,6 @@
 package io.foresight.ops;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,11 +18,13 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Brings a cluster's topics to what {@link TopicDefinition}s say, and checks that they exist.
  * {@link #apply} is idempotent: it creates missing topics, sets configs that differ, and raises
- * partition counts that are lower than defined. It never lowers partitions (Kafka cannot), never
+ * partition counts that are lower than defined; it returns once every partition has a leader, so that
+ * callers can produce at once. It never lowers partitions (Kafka cannot), never
  * deletes topics, and leaves configs the definition does not name as they are.
  */
 public final class TopicAdmin {
@@ -47,6 +50,8 @@ public final class TopicAdmin {
     }
   }
 
+  private static final Duration AWAIT_PARTITIONS = Duration.ofSeconds(30);
+
   private TopicAdmin() {}
 
   /**
@@ -71,8 +76,10 @@ public final class TopicAdmin {
             .configs(definition.configs()));
       }
     }
+    Map<String, Integer> expectedPartitions = new LinkedHashMap<>();
     if (!toCreate.isEmpty()) {
       admin.createTopics(toCreate).all().get();
+      toCreate.forEach(topic -> expectedPartitions.put(topic.name(), topic.numPartitions()));
     }
 
     Map<String, List<String>> changes = new HashMap<>();
@@ -114,8 +121,10 @@ public final class TopicAdmin {
       }
       if (!morePartitions.isEmpty()) {
         admin.createPartitions(morePartitions).all().get();
+        morePartitions.forEach((name, more) -> expectedPartitions.put(name, more.totalCount()));
       }
     }
+    awaitPartitions(admin, expectedPartitions);
 
     List<Result> results = new ArrayList<>();
     for (TopicDefinition definition : definitions) {
@@ -125,6 +134,41 @@ public final class TopicAdmin {
       results.add(new Result(definition.name(), action, List.copyOf(topicChanges)));
     }
     return results;
+  }
+
+  /**
+   * Waits until the cluster serves every partition of the topics just created or grown, with a leader:
+   * the controller acknowledges creation before brokers serve it, and callers produce right after.
+   */
+  private static void awaitPartitions(Admin admin, Map<String, Integer> expected)
+      throws InterruptedException, ExecutionException {
+    if (expected.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + AWAIT_PARTITIONS.toNanos();
+    while (true) {
+      try {
+        Map<String, TopicDescription> described =
+            admin.describeTopics(expected.keySet()).allTopicNames().get();
+        boolean served = expected.entrySet().stream().allMatch(entry -> {
+          TopicDescription description = described.get(entry.getKey());
+          return description.partitions().size() >= entry.getValue()
+              && description.partitions().stream().allMatch(p -> p.leader() != null);
+        });
+        if (served) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Topics created but not served within "
+            + AWAIT_PARTITIONS.toSeconds() + " s: " + expected.keySet());
+      }
+      Thread.sleep(50);
+    }
   }
 
   /**
