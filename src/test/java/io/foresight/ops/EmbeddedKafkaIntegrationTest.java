@@ -165,6 +165,24 @@ class EmbeddedKafkaIntegrationTest {
             .isEqualTo(Set.of("it.absent")));
   }
 
+  @Test
+  void metricsServerExportsTheMetricsOfBoundKafkaClients() throws Exception {
+    Map<String, Object> producerConfig = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.CLIENT_ID_CONFIG, "it-metrics",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    try (MetricsServer metrics = MetricsServer.start(0);
+        KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+      metrics.bind(producer);
+      admin.createTopics(List.of(new NewTopic("it.metrics", 1, (short) 1))).all().get();
+      producer.send(new ProducerRecord<>("it.metrics", "k", "v")).get();
+
+      assertThat(metrics.registry().scrape())
+          .contains("kafka_producer_record_send_total{client_id=\"it-metrics\"");
+    }
+  }
+
   private static Config config(String topic) throws Exception {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     return admin.describeConfigs(List.of(resource)).all().get().get(resource);
