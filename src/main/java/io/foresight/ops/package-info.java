@@ -1,0 +1,9 @@
+/**
+ * Operations: the in-process KRaft broker ({@link io.foresight.ops.EmbeddedKafka}) of {@code demo},
+ * {@code broker} and the integration tests; the topic definitions of the repository's {@code topics/}
+ * folder and the admin that applies and checks them ({@link io.foresight.ops.TopicDefinition},
+ * {@link io.foresight.ops.TopicAdmin}); and each service's metrics and health endpoints
+ * ({@link io.foresight.ops.MetricsServer}: {@code /metrics}, {@code /health/live},
+ * {@code /health/ready}).
+ */
+package io.foresight.ops;
