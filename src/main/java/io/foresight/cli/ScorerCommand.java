@@ -1,0 +1,57 @@
+package io.foresight.cli;
+
+import io.foresight.ops.MetricsServer;
+import io.foresight.score.ScorerService;
+import io.foresight.wire.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code scorer}: the scoring service. */
+@Command(name = "scorer", mixinStandardHelpOptions = true,
+    description = "Score foresight.windows with the latest model on foresight.models (swapped in without"
+        + " a restart); publish foresight.embeddings and foresight.classifications.")
+final class ScorerCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+  @Mixin MetricsOptions metrics;
+  @Mixin ScorerOptions scorer;
+
+  @Option(names = "--model-name", defaultValue = "foresight",
+      description = "Key of the model's checkpoints on foresight.models (default: ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--application-id", defaultValue = "foresight-scorer",
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: a folder under java.io.tmpdir).")
+  Path stateDir;
+
+  @Option(names = "--torch-threads", defaultValue = "0",
+      description = "PyTorch intra-op threads; 0 keeps PyTorch's default (default: ${DEFAULT-VALUE}).")
+  int torchThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> client = kafka.settings().clientProperties();
+    Services.requireTopics(
+        client, List.of(Topics.WINDOWS, Topics.MODELS, Topics.CLASSIFICATIONS, Topics.EMBEDDINGS, Topics.DLQ));
+    Services.torchThreads(torchThreads);
+    MetricsServer server = MetricsServer.start(metrics.port(), "scorer");
+    ScorerService service =
+        new ScorerService(
+            client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("scorer"),
+            scorer.threads, modelName, scorer.options(), server.registry());
+    server.bind(service.streams());
+    server.addReadinessCheck("scorer", service::ready);
+    service.start();
+    System.out.println("scorer waiting for model '" + modelName + "'; metrics on :" + server.port());
+    Services.runUntilShutdown("scorer", List.of(server, service));
+    return 0;
+  }
+}

@@ -1,0 +1,29 @@
+package io.foresight.cli;
+
+import io.foresight.score.ScoringTopology;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The scorer's flags, shared by {@code scorer} and {@code demo}. */
+final class ScorerOptions {
+
+  @Option(names = "--scorer-batch", defaultValue = "64",
+      description = "Windows per forward pass at most (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--scorer-max-wait-ms", defaultValue = "20",
+      description = "Longest a window waits for its batch to fill (default: ${DEFAULT-VALUE}).")
+  long maxWaitMs;
+
+  @Option(names = "--scorer-threads", defaultValue = "1",
+      description = "Kafka Streams threads of the scorer (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  ScoringTopology.Options options() {
+    return new ScoringTopology.Options(batchSize, maxWaitMs);
+  }
+
+  static Path defaultStateDir(String service) {
+    return Path.of(System.getProperty("java.io.tmpdir"), "foresight-" + service);
+  }
+}

@@ -1,0 +1,47 @@
+package io.foresight.cli;
+
+import io.foresight.learn.TrainerService;
+import io.foresight.ops.MetricsServer;
+import io.foresight.wire.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trainer}: the continuous trainer service. */
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+    description = "Train the model continuously on foresight.windows and foresight.labels and publish"
+        + " checkpoints to foresight.models (resuming from the latest one there).")
+final class TrainerCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+  @Mixin MetricsOptions metrics;
+  @Mixin TrainerOptions trainer;
+
+  @Option(names = "--torch-threads", defaultValue = "0",
+      description = "PyTorch intra-op threads; 0 keeps PyTorch's default (default: ${DEFAULT-VALUE}).")
+  int torchThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> client = kafka.settings().clientProperties();
+    Services.requireTopics(client, List.of(Topics.WINDOWS, Topics.LABELS, Topics.MODELS, Topics.DLQ));
+    Services.torchThreads(torchThreads);
+    MetricsServer server = MetricsServer.start(metrics.port(), "trainer");
+    TrainerService service =
+        new TrainerService(client, trainer.options(trainer.integerTokenizer()), server.registry());
+    server.addReadinessCheck("model", service::ready);
+    Thread loop = new Thread(service, "foresight-trainer");
+    loop.start();
+    System.out.println("trainer running; metrics on :" + server.port() + " (Ctrl-C stops it)");
+    Services.runUntilShutdown(
+        "trainer",
+        List.<AutoCloseable>of(server, () -> {
+          service.stop();
+          loop.join(60_000);
+        }));
+    return 0;
+  }
+}

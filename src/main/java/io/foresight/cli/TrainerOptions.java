@@ -1,0 +1,71 @@
+package io.foresight.cli;
+
+import io.foresight.learn.ContinuousTrainer;
+import io.foresight.learn.Objective;
+import io.foresight.learn.TrainerService;
+import io.foresight.model.Tokenizer;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The continuous trainer's flags, shared by {@code trainer} and {@code demo}. */
+final class TrainerOptions {
+
+  @Option(names = "--model-name", defaultValue = "foresight",
+      description = "Key of the model's checkpoints on foresight.models (default: ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--objective", defaultValue = "next-step",
+      description = "Self-supervised objective trained continuously: next-step, masked, contrastive or"
+          + " all (default: ${DEFAULT-VALUE}).")
+  String objective;
+
+  @Option(names = "--publish-every-steps", defaultValue = "500",
+      description = "Publish a checkpoint after this many steps... (default: ${DEFAULT-VALUE})")
+  int publishEverySteps;
+
+  @Option(names = "--publish-every-seconds", defaultValue = "30",
+      description = "...or after this many seconds, whichever comes first (default: ${DEFAULT-VALUE}).")
+  double publishEverySeconds;
+
+  @Option(names = "--buffer-steps", defaultValue = "2000000",
+      description = "Replay buffer capacity in steps, 8 bytes each (default: ${DEFAULT-VALUE}, about 16 MiB).")
+  long bufferSteps;
+
+  @Option(names = "--labelled-capacity", defaultValue = "10000",
+      description = "Labelled windows kept at most (default: ${DEFAULT-VALUE}).")
+  int labelledCapacity;
+
+  @Option(names = "--lookback-minutes", defaultValue = "60",
+      description = "On start, refill the buffer with windows this recent (default: ${DEFAULT-VALUE}).")
+  long lookbackMinutes;
+
+  @Option(names = "--integer-vocabulary", defaultValue = "41",
+      description = "A fresh model's tokeniser: integer values in [0, V) (default: ${DEFAULT-VALUE}).")
+  int vocabulary;
+
+  @Mixin ModelOptions model;
+  @Mixin TrainingFlags training;
+
+  TrainerService.Options options(Tokenizer tokenizer) {
+    ContinuousTrainer.Settings settings =
+        new ContinuousTrainer.Settings(
+            Objective.parse(objective),
+            training.options(Double.MAX_VALUE, Integer.MAX_VALUE),
+            bufferSteps,
+            labelledCapacity);
+    return new TrainerService.Options(
+        modelName,
+        model.config(),
+        tokenizer,
+        settings,
+        publishEverySteps,
+        Duration.ofMillis((long) (publishEverySeconds * 1000)),
+        Duration.ofMinutes(lookbackMinutes));
+  }
+
+  /** The tokeniser of a fresh model in a stream of integer counts. */
+  Tokenizer integerTokenizer() {
+    return Tokenizer.integer(vocabulary);
+  }
+}

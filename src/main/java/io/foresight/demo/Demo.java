@@ -1,0 +1,231 @@
+package io.foresight.demo;
+
+import io.foresight.data.StreamProducer;
+import io.foresight.data.TimestepSource;
+import io.foresight.ingest.WindowSpec;
+import io.foresight.ingest.WindowingTopology;
+import io.foresight.learn.TrainerService;
+import io.foresight.model.Tokenizer;
+import io.foresight.ops.EmbeddedKafka;
+import io.foresight.ops.MetricsServer;
+import io.foresight.ops.OutputMonitor;
+import io.foresight.ops.StreamsApps;
+import io.foresight.ops.TopicAdmin;
+import io.foresight.ops.TopicDefinition;
+import io.foresight.score.ScorerService;
+import io.foresight.score.ScoringTopology;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.search.Search;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+
+/**
+ * Runs broker, topics, producer, ingest, trainer and scorer in one JVM for a while, printing progress,
+ * then drains (every window emitted gets scored before the services stop) and reports.
+ */
+public final class Demo {
+
+  /**
+   * @param sourceName what is streamed, for the report
+   * @param heldOut true label of each held-out entity
+   * @param seriesOf maps an entity to the series it replays (passes of one series count once)
+   * @param drainTimeout how long to wait, after producing stops, for every window to be scored
+   */
+  public record Config(
+      String sourceName,
+      TimestepSource source,
+      Map<String, String> heldOut,
+      Function<String, String> seriesOf,
+      Tokenizer tokenizer,
+      WindowSpec windows,
+      TrainerService.Options trainer,
+      ScoringTopology.Options scorer,
+      StreamProducer.Options producer,
+      Duration duration,
+      Duration progressEvery,
+      Duration drainTimeout,
+      int metricsPort,
+      Path stateDir) {}
+
+  private final Config config;
+  private final PrintStream out;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+  public Demo(Config config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  /** Ends the run early (Ctrl-C): producing stops, outputs drain, the report is still written. */
+  public void requestStop() {
+    stopRequested.countDown();
+  }
+
+  public DemoReport run() throws Exception {
+    Files.createDirectories(config.stateDir());
+    try (EmbeddedKafka broker = EmbeddedKafka.start(config.stateDir().resolve("kafka"), 0);
+        MetricsServer metrics = MetricsServer.start(config.metricsPort(), "demo")) {
+      Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+      try (Admin admin = Admin.create(kafka)) {
+        TopicAdmin.apply(admin, TopicDefinition.load(), null);
+      }
+      out.println("Kafka broker at " + broker.bootstrapServers() + "; metrics on http://localhost:" + metrics.port() + "/metrics");
+      return runServices(kafka, metrics);
+    }
+  }
+
+  private DemoReport runServices(Map<String, Object> kafka, MetricsServer metrics) throws Exception {
+    var registry = metrics.registry();
+    List<AutoCloseable> toClose = new ArrayList<>();
+    try {
+      StreamsBuilder ingestTopology = new StreamsBuilder();
+      WindowingTopology.build(ingestTopology, config.windows(), config.tokenizer(), registry);
+      KafkaStreams ingest =
+          new KafkaStreams(
+              ingestTopology.build(),
+              StreamsApps.properties(kafka, "foresight-ingest", config.stateDir().resolve("ingest"), 1));
+      metrics.bind(ingest);
+      toClose.add(() -> ingest.close(Duration.ofSeconds(30)));
+      ingest.start();
+
+      TrainerService trainer = new TrainerService(kafka, config.trainer(), registry);
+      Thread trainerThread = new Thread(trainer, "foresight-trainer");
+      toClose.add(() -> {
+        trainer.stop();
+        trainerThread.join(60_000);
+      });
+      trainerThread.start();
+
+      ScorerService scorer =
+          new ScorerService(
+              kafka, "foresight-scorer", config.stateDir().resolve("scorer"), 1,
+              config.trainer().modelName(), config.scorer(), registry);
+      metrics.bind(scorer.streams());
+      toClose.add(scorer);
+      scorer.start();
+      metrics.addReadinessCheck("ingest", () -> ingest.state() == KafkaStreams.State.RUNNING);
+      metrics.addReadinessCheck("trainer", trainer::ready);
+      metrics.addReadinessCheck("scorer", scorer::ready);
+
+      OutputMonitor monitor = new OutputMonitor(kafka, config.heldOut(), config.seriesOf());
+      Thread monitorThread = new Thread(monitor, "foresight-monitor");
+      toClose.add(() -> {
+        monitor.close();
+        monitorThread.join(10_000);
+      });
+      monitorThread.start();
+
+      Map<String, Object> producerConfig = new HashMap<>(kafka);
+      producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      KafkaProducer<String, byte[]> kafkaProducer =
+          new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+      toClose.add(kafkaProducer);
+      StreamProducer producer = new StreamProducer(kafkaProducer, config.source(), config.producer());
+      Thread producerThread = new Thread(producer, "foresight-producer");
+      toClose.add(() -> {
+        producer.stop();
+        producerThread.join(10_000);
+      });
+
+      long start = System.nanoTime();
+      producerThread.start();
+      long deadline = start + config.duration().toNanos();
+      while (System.nanoTime() < deadline && producerThread.isAlive()) {
+        long wait = Math.min(config.progressEvery().toNanos(), deadline - System.nanoTime());
+        if (stopRequested.await(Math.max(1, wait), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        progress(start, producer, trainer, scorer, monitor);
+      }
+      producer.stop();
+      producerThread.join(10_000);
+      out.println("producing stopped; waiting for every window to be scored...");
+      drain(monitor);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      progress(start, producer, trainer, scorer, monitor);
+      OutputMonitor.Snapshot s = monitor.snapshot();
+      return new DemoReport(
+          config.sourceName(),
+          seconds,
+          producer.timesteps(),
+          s.windows(),
+          trainer.steps(),
+          trainer.publishedVersion(),
+          List.copyOf(new java.util.TreeSet<>(s.modelVersionsServed())),
+          (long) registry.counter("foresight.scorer.swaps").count(),
+          (long) Search.in(registry).name("foresight.scorer.checkpoints.rejected").counters().stream()
+              .mapToDouble(Counter::count).sum(),
+          s.classifications(),
+          s.embeddings(),
+          s.dlq(),
+          s.dlqByReason(),
+          s.accuracyLatest(),
+          s.accuracy(),
+          s.heldOutClassified(),
+          new DemoReport.Latency(s.latencyP50Ms(), s.latencyP99Ms()),
+          s.unscored(),
+          s.duplicateOutputs(),
+          s.unclassifiedAfterFirstClassifier());
+    } finally {
+      for (int i = toClose.size() - 1; i >= 0; i--) {
+        try {
+          toClose.get(i).close();
+        } catch (Exception e) {
+          out.println("closing failed: " + e);
+        }
+      }
+    }
+  }
+
+  /** Waits until the scored windows catch up with the emitted ones and stay caught up. */
+  private void drain(OutputMonitor monitor) throws InterruptedException {
+    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    int settled = 0;
+    long lastWindows = -1;
+    while (System.nanoTime() < deadline && settled < 5) {
+      Thread.sleep(200);
+      OutputMonitor.Snapshot s = monitor.snapshot();
+      boolean caughtUp = s.unscored() == 0 && s.windows() == lastWindows;
+      settled = caughtUp ? settled + 1 : 0;
+      lastWindows = s.windows();
+    }
+  }
+
+  private void progress(
+      long start, StreamProducer producer, TrainerService trainer, ScorerService scorer, OutputMonitor monitor) {
+    double seconds = (System.nanoTime() - start) / 1e9;
+    OutputMonitor.Snapshot s = monitor.snapshot();
+    out.printf(
+        Locale.ROOT,
+        "%5.0f s | %,7.0f steps/s | windows %,d | trainer step %,d loss %.3f/%s | model v%d (serving v%d)"
+            + " | classified %,d | accuracy %s | p99 %s | dlq %d%n",
+        seconds,
+        producer.timesteps() / Math.max(seconds, 1e-9),
+        s.windows(),
+        trainer.steps(),
+        trainer.lastPretextLoss(),
+        Double.isNaN(trainer.lastClassifierLoss()) ? "-" : String.format(Locale.ROOT, "%.3f", trainer.lastClassifierLoss()),
+        trainer.publishedVersion(),
+        scorer.models().version(),
+        s.classifications(),
+        s.accuracyLatest() == null ? "-" : String.format(Locale.ROOT, "%.3f", s.accuracyLatest()),
+        Double.isNaN(s.latencyP99Ms()) ? "-" : String.format(Locale.ROOT, "%.0f ms", s.latencyP99Ms()),
+        s.dlq());
+  }
+}
