@@ -1,0 +1,265 @@
+package io.foresight.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.foresight.model.Tokenizer;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Reads one {@code foresight.timesteps} value with Jackson's streaming parser, into fields this object
+ * reuses from record to record: no tree, no boxing, one float array grown to the largest chunk seen.
+ *
+ * <p>Accepted: {@code {"ts": t, "value": v}}, {@code {"ts": t0, "intervalMs": i, "values": [v...]}}
+ * (step k at {@code t0 + k*i}; {@code intervalMs} may be left out for a single value), and
+ * {@code {"ts": t, "end": true}}; {@code end} may also ride on a step or a chunk, closing the sequence
+ * after them. Unknown fields are ignored. {@code ts} is a non-negative integer. Non-numeric numbers
+ * ({@code NaN}, {@code Infinity}, unquoted as Jackson's ALLOW_NON_NUMERIC_NUMBERS reads them, or quoted
+ * as strings) are rejected as {@link Reason#NON_FINITE}, not as malformed, so the DLQ says what is
+ * wrong. A value problem in a chunk rejects the whole record: the DLQ keeps records whole.
+ *
+ * <p>Not thread-safe: one per processor instance.
+ */
+final class TimestepParser {
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+  private final boolean integerMode;
+  private final int vocabulary;
+  private final int maxChunk;
+
+  /** Event time of the first step, or of the end marker. */
+  long ts;
+  /** Millis between consecutive steps of a chunk (0 for a single step). */
+  long intervalMs;
+  /** The record closes the entity's sequence (after its steps, if it has any). */
+  boolean end;
+  /** Steps read; valid in {@code values[0, count)}. */
+  int count;
+  /** The steps as floats; reused, longer than {@code count}. */
+  float[] values = new float[16];
+  /** Why the last record was rejected, or null when it was accepted. */
+  Reason reason;
+  /** A sentence saying what was wrong, for the DLQ's error header. */
+  String error;
+
+  private Reason valueReason;
+  private String valueError;
+
+  TimestepParser(Tokenizer tokenizer, int maxChunk) {
+    this.integerMode = tokenizer.mode() == Tokenizer.Mode.INTEGER;
+    this.vocabulary = tokenizer.vocabulary();
+    this.maxChunk = maxChunk;
+  }
+
+  /** Parses {@code bytes}; true when the record is usable, else {@link #reason} and {@link #error} say why not. */
+  boolean parse(byte[] bytes) {
+    ts = 0;
+    intervalMs = 0;
+    end = false;
+    count = 0;
+    reason = null;
+    error = null;
+    valueReason = null;
+    valueError = null;
+    if (bytes == null || bytes.length == 0) {
+      return fail(Reason.MALFORMED_JSON, "the record has no value; expected a JSON timestep object");
+    }
+    boolean hasTs = false;
+    boolean hasInterval = false;
+    boolean hasValue = false;
+    boolean hasValues = false;
+    int total = 0;
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return fail(Reason.MALFORMED_JSON, "a timestep record must be a JSON object");
+      }
+      JsonToken token;
+      while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "ts" -> {
+            if (!isLong(p, v) || p.getLongValue() < 0) {
+              return fail(Reason.MALFORMED_JSON, "ts must be a non-negative integer (epoch millis)");
+            }
+            ts = p.getLongValue();
+            hasTs = true;
+          }
+          case "intervalMs" -> {
+            if (!isLong(p, v) || p.getLongValue() < 1) {
+              return fail(Reason.MALFORMED_JSON, "intervalMs must be a positive integer (millis)");
+            }
+            intervalMs = p.getLongValue();
+            hasInterval = true;
+          }
+          case "value" -> {
+            if (hasValue) {
+              return fail(Reason.MALFORMED_JSON, "value appears twice");
+            }
+            hasValue = true;
+            if (!readStep(p, v, 0)) {
+              return false;
+            }
+          }
+          case "values" -> {
+            if (hasValues) {
+              return fail(Reason.MALFORMED_JSON, "values appears twice");
+            }
+            hasValues = true;
+            if (v != JsonToken.START_ARRAY) {
+              return fail(Reason.MALFORMED_JSON, "values must be an array of numbers");
+            }
+            JsonToken item;
+            while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+              if (item == null) {
+                return fail(Reason.MALFORMED_JSON, "values is not closed");
+              }
+              if (total < maxChunk) {
+                if (!readStep(p, item, total)) {
+                  return false;
+                }
+              } else if (item == JsonToken.START_ARRAY || item == JsonToken.START_OBJECT) {
+                return fail(Reason.MALFORMED_JSON, "step " + total + " must be a number");
+              }
+              total++;
+            }
+          }
+          case "end" -> {
+            if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+              return fail(Reason.MALFORMED_JSON, "end must be true or false");
+            }
+            end = v == JsonToken.VALUE_TRUE;
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (token != JsonToken.END_OBJECT) {
+        return fail(Reason.MALFORMED_JSON, "not valid JSON: the object is not closed");
+      }
+      if (p.nextToken() != null) {
+        return fail(Reason.MALFORMED_JSON, "not valid JSON: content after the timestep object");
+      }
+    } catch (JsonProcessingException e) {
+      return fail(Reason.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      return fail(Reason.MALFORMED_JSON, "unreadable record: " + e.getMessage());
+    }
+    if (!hasTs) {
+      return fail(Reason.MALFORMED_JSON, "ts is missing");
+    }
+    if (hasValue && hasValues) {
+      return fail(Reason.MALFORMED_JSON, "a record carries value or values, not both");
+    }
+    if (!hasValue && !hasValues && !end) {
+      return fail(Reason.MALFORMED_JSON, "a record needs value, values or \"end\": true");
+    }
+    if (hasValues && total == 0 && !end) {
+      return fail(Reason.MALFORMED_JSON, "values is empty");
+    }
+    if (total > maxChunk) {
+      return fail(
+          Reason.OVERSIZED_CHUNK,
+          "the chunk has " + total + " values; at most " + maxChunk + " are accepted per record");
+    }
+    if (valueReason != null) {
+      return fail(valueReason, valueError);
+    }
+    count = hasValue ? 1 : total;
+    if (count > 1) {
+      if (!hasInterval) {
+        return fail(Reason.MALFORMED_JSON, "a chunk of several values needs intervalMs");
+      }
+      if ((Long.MAX_VALUE - ts) / (count - 1) < intervalMs) {
+        return fail(Reason.MALFORMED_JSON, "the chunk's last step lies beyond the largest timestamp");
+      }
+    } else if (!hasInterval) {
+      intervalMs = 0;
+    }
+    return true;
+  }
+
+  /** Event time of step {@code i} of the last parsed record. */
+  long stepTs(int i) {
+    return ts + i * intervalMs;
+  }
+
+  /** Event time of the last step (the marker's ts when there are none). */
+  long lastStepTs() {
+    return count == 0 ? ts : ts + (count - 1) * intervalMs;
+  }
+
+  private static boolean isLong(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+  }
+
+  /** Reads one step into values[index]; false (failed) only on a type error. */
+  private boolean readStep(JsonParser p, JsonToken token, int index) throws IOException {
+    double d;
+    if (token == JsonToken.VALUE_NUMBER_INT) {
+      d = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getDoubleValue() : p.getLongValue();
+    } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+      d = p.getDoubleValue();
+    } else if (token == JsonToken.VALUE_STRING && isNonFiniteWord(p.getText())) {
+      d = Double.NaN;
+    } else {
+      return fail(Reason.MALFORMED_JSON, "step " + index + " must be a number, got " + describe(token));
+    }
+    if (index >= values.length) {
+      float[] grown = new float[Math.min(maxChunk, Math.max(index + 1, values.length * 2))];
+      System.arraycopy(values, 0, grown, 0, values.length);
+      values = grown;
+    }
+    float f = (float) d;
+    values[index] = f;
+    if (valueReason != null) {
+      return true;
+    }
+    if (!Double.isFinite(d)) {
+      valueReason = Reason.NON_FINITE;
+      valueError = "step " + index + " is " + (token == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : d)
+          + "; steps must be finite numbers";
+    } else if (integerMode) {
+      if (!(d >= 0 && d < vocabulary && d == Math.rint(d))) {
+        valueReason = Reason.OUT_OF_RANGE;
+        valueError = String.format(
+            Locale.ROOT, "step %d is %s; the integer tokeniser takes whole numbers in [0, %d)", index,
+            p.getText(), vocabulary);
+      }
+    } else if (Float.isInfinite(f)) {
+      valueReason = Reason.OUT_OF_RANGE;
+      valueError = "step " + index + " is " + p.getText() + ", beyond the float32 range of windows";
+    }
+    return true;
+  }
+
+  private static boolean isNonFiniteWord(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("+") || t.startsWith("-")) {
+      t = t.substring(1);
+    }
+    return t.equals("nan") || t.equals("infinity") || t.equals("inf");
+  }
+
+  private static String describe(JsonToken token) {
+    return switch (token) {
+      case VALUE_STRING -> "a string";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      default -> token.toString();
+    };
+  }
+
+  private boolean fail(Reason why, String sentence) {
+    reason = why;
+    error = sentence;
+    count = 0;
+    return false;
+  }
+}

@@ -1,0 +1,275 @@
+package io.foresight.ingest;
+
+import io.foresight.ingest.IngestMetrics.Cause;
+import io.foresight.model.Tokenizer;
+import io.foresight.wire.DeadLetters;
+import io.foresight.wire.Topics;
+import io.foresight.wire.Window;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Cuts each entity's timesteps into windows; forwards {@link Window}s (String key) and rejected records
+ * (original key and value bytes, {@link DeadLetters} headers) to the topology's two branches.
+ *
+ * <h2>Out-of-order and duplicate steps</h2>
+ *
+ * Per entity, ingest keeps the event time ({@code ts}) of the last accepted step; it survives window
+ * emissions and sequence ends. Steps are accepted only in increasing event time:
+ *
+ * <ul>
+ *   <li>A step at the last accepted time is a <b>duplicate</b> (a producer retry or a replay): dropped
+ *       and counted in {@code foresight.ingest.timesteps.dropped{reason=duplicate}}.
+ *   <li>A record all of whose steps are older than the last accepted one is <b>late</b>: it goes whole to
+ *       {@code foresight.dlq} with reason {@code out-of-order}, counted in
+ *       {@code foresight.dlq.records{service=ingest,reason=out-of-order}}. Windows already emitted are
+ *       never revised.
+ *   <li>A chunk that overlaps already-accepted time: the steps at or before the last accepted time are
+ *       dropped as duplicates, the rest appended. A chunk whose last step is exactly the last accepted
+ *       one (a replayed chunk) is all duplicates.
+ *   <li>An {@code end} marker is late, and goes to the DLQ, when its ts is older than the last accepted
+ *       step (closing now would cut a later sequence); an end marker with nothing open (a replayed end,
+ *       or one after the gap already closed the sequence) is ignored and counted in
+ *       {@code foresight.ingest.end.ignored{reason=empty}}. In sliding mode end markers are ignored and
+ *       counted with {@code reason=sliding}: sliding windows run over the entity's whole stream.
+ * </ul>
+ *
+ * Any other rejection ({@link Reason}) also sends the whole record to the DLQ: one bad value in a chunk
+ * rejects the chunk, so the DLQ always holds what the producer sent.
+ *
+ * <h2>Sequence mode</h2>
+ *
+ * A sequence closes at its {@code end} marker, when it reaches {@code maxLength} steps (the next step
+ * starts a new sequence), and after inactivity: when no step has been accepted for {@code gapMs} of
+ * wall-clock time (a wall-clock punctuator every min(gapMs / 2, 1 s), and the same check when the next
+ * record arrives), or when two consecutive steps lie more than {@code gapMs} apart in event time (so a
+ * replay of history cuts the same sequences as the live stream did).
+ *
+ * <h2>Timestamps</h2>
+ *
+ * A window record carries the timestamp of the input record that completed it: the record that
+ * brought its last step, or its {@code end} marker; for a sequence closed by a gap, the record that
+ * brought its last step. DLQ records keep their input timestamp and headers, plus ours.
+ */
+final class WindowingProcessor implements Processor<byte[], byte[], Object, Object> {
+
+  private final WindowSpec spec;
+  private final IngestMetrics metrics;
+  private final TimestepParser parser;
+  private final boolean sliding;
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, byte[]> store;
+
+  WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics) {
+    this.spec = spec;
+    this.metrics = metrics;
+    this.parser = new TimestepParser(tokenizer, spec.maxChunk());
+    this.sliding = spec.mode() == WindowSpec.Mode.SLIDING;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(WindowingTopology.STORE);
+    if (!sliding) {
+      context.schedule(
+          Duration.ofMillis(spec.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::closeInactive);
+    }
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    String entity = entity(record.key());
+    if (entity == null) {
+      reject(record, Reason.MISSING_KEY, record.key() == null || record.key().length == 0
+          ? "the record has no key; the key names the entity the steps belong to"
+          : "the key is not valid UTF-8");
+      return;
+    }
+    TimestepParser p = parser;
+    if (!p.parse(record.value())) {
+      reject(record, p.reason, p.error);
+      return;
+    }
+    byte[] stored = store.get(entity);
+    EntityBuffer buffer = stored == null ? EntityBuffer.empty(spec) : EntityBuffer.decode(stored, spec);
+    int n = p.count;
+    int skip = 0;
+    if (buffer.lastTs != EntityBuffer.NONE) {
+      long last = p.lastStepTs();
+      if (last < buffer.lastTs) {
+        reject(record, Reason.OUT_OF_ORDER, (n == 0 ? "the end marker at ts " + p.ts
+            : n == 1 ? "the step at ts " + p.ts : "every step of the chunk (ts " + p.ts + ".." + last + ")")
+            + " is older than the entity's last accepted step at ts " + buffer.lastTs);
+        return;
+      }
+      if (n > 0 && p.ts <= buffer.lastTs) {
+        skip = p.intervalMs == 0 ? n : (int) Math.min(n, (buffer.lastTs - p.ts) / p.intervalMs + 1);
+        metrics.duplicates.increment(skip);
+      }
+    }
+    long now = context.currentSystemTimeMs();
+    boolean changed = false;
+    if (!sliding && buffer.size > 0 && (skip < n || p.end) && now - buffer.lastArrivalMs >= spec.gapMs()) {
+      emitSequence(entity, buffer, Cause.GAP, buffer.lastRecordTs);
+      changed = true;
+    }
+    if (skip < n) {
+      if (sliding) {
+        appendSliding(entity, buffer, p, skip, record.timestamp());
+      } else {
+        appendSequence(entity, buffer, p, skip, record.timestamp());
+      }
+      buffer.lastArrivalMs = now;
+      buffer.lastRecordTs = record.timestamp();
+      metrics.timesteps.increment(n - skip);
+      changed = true;
+    }
+    if (p.end) {
+      if (sliding) {
+        metrics.endWhileSliding.increment();
+      } else if (buffer.size > 0) {
+        emitSequence(entity, buffer, Cause.END, record.timestamp());
+        changed = true;
+      } else {
+        metrics.endOnEmpty.increment();
+      }
+    }
+    if (changed) {
+      store.put(entity, buffer.encode());
+    }
+  }
+
+  /** Appends steps {@code from..count} of the parsed record, emitting a window at every hop. */
+  private void appendSliding(String entity, EntityBuffer b, TimestepParser p, int from, long recordTs) {
+    int length = spec.length();
+    int hop = spec.hop();
+    int i = from;
+    while (i < p.count) {
+      int k = Math.min(p.count - i, b.untilEmit);
+      // Step j of these k has u = untilEmit - j steps to go (itself included) before the next window;
+      // it starts a window when u <= length and (length - u) is a multiple of hop.
+      int j = Math.max(0, b.untilEmit - length);
+      int r = (length - b.untilEmit + j) % hop;
+      for (j += r == 0 ? 0 : hop - r; j < k; j += hop) {
+        b.pushStart(p.stepTs(i + j));
+      }
+      b.ringAppend(p.values, i, k);
+      b.untilEmit -= k;
+      i += k;
+      b.lastTs = p.stepTs(i - 1);
+      if (b.untilEmit == 0) {
+        float[] values = b.ringCopy();
+        emit(entity, new Window(entity, b.pollStart(b.lastTs), b.lastTs, b.nextSequence++, values), recordTs);
+        b.untilEmit = hop;
+      }
+    }
+  }
+
+  /** Appends steps {@code from..count}, closing the sequence at an event-time gap or at max length. */
+  private void appendSequence(String entity, EntityBuffer b, TimestepParser p, int from, long recordTs) {
+    int i = from;
+    boolean stepwise = p.intervalMs > spec.gapMs(); // every step of this chunk is its own gap
+    while (i < p.count) {
+      long ts = p.stepTs(i);
+      if (b.size > 0 && ts - b.lastTs > spec.gapMs()) {
+        emitSequence(entity, b, Cause.GAP, b.lastRecordTs);
+      }
+      if (b.size == 0) {
+        b.startTs = ts;
+      }
+      int k = stepwise ? 1 : Math.min(p.count - i, spec.maxLength() - b.size);
+      b.sequenceAppend(p.values, i, k);
+      i += k;
+      b.lastTs = p.stepTs(i - 1);
+      b.lastRecordTs = recordTs;
+      if (b.size >= spec.maxLength()) {
+        emitSequence(entity, b, Cause.MAX_LENGTH, recordTs);
+      }
+    }
+  }
+
+  private void emitSequence(String entity, EntityBuffer b, Cause cause, long timestamp) {
+    float[] values = Arrays.copyOf(b.values, b.size);
+    emit(entity, new Window(entity, b.startTs, b.lastTs, b.nextSequence++, values), timestamp);
+    metrics.closed(cause).increment();
+    b.size = 0;
+    b.startTs = EntityBuffer.NONE;
+  }
+
+  private void emit(String entity, Window window, long timestamp) {
+    context.forward(new Record<>(entity, window, timestamp));
+    metrics.windows.increment();
+    metrics.windowLength.record(window.length());
+  }
+
+  /** Wall-clock punctuator (sequence mode): closes the sequences of entities inactive for gapMs. */
+  private void closeInactive(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        if (EntityBuffer.size(entry.value) > 0 && now - EntityBuffer.lastArrivalMs(entry.value) >= spec.gapMs()) {
+          due.add(entry.key);
+        }
+      }
+    }
+    for (String entity : due) {
+      EntityBuffer buffer = EntityBuffer.decode(store.get(entity), spec);
+      emitSequence(entity, buffer, Cause.GAP, buffer.lastRecordTs);
+      store.put(entity, buffer.encode());
+    }
+  }
+
+  private void reject(Record<byte[], byte[]> record, Reason reason, String error) {
+    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+    DeadLetters.add(headers, DeadLetters.SERVICE, "ingest");
+    DeadLetters.add(headers, DeadLetters.REASON, reason.code());
+    DeadLetters.add(headers, DeadLetters.ERROR, error);
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    DeadLetters.add(headers, DeadLetters.SOURCE_TOPIC, source == null ? Topics.TIMESTEPS : source.topic());
+    if (source != null) {
+      DeadLetters.add(headers, DeadLetters.SOURCE_PARTITION, source.partition());
+      DeadLetters.add(headers, DeadLetters.SOURCE_OFFSET, source.offset());
+    }
+    context.forward(new Record<>(record.key(), new DeadLetter(record.value()), record.timestamp(), headers));
+    metrics.dlq(reason).increment();
+  }
+
+  /** The entity id, or null when the key is missing, empty or not UTF-8. */
+  private static String entity(byte[] key) {
+    if (key == null || key.length == 0) {
+      return null;
+    }
+    String s = new String(key, StandardCharsets.UTF_8);
+    if (s.indexOf('\uFFFD') >= 0) { // rare: check strictly whether the bytes really were UTF-8
+      try {
+        StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(key));
+      } catch (CharacterCodingException e) {
+        return null;
+      }
+    }
+    return s;
+  }
+
+  /** A rejected record's original value on its way to the DLQ branch (null stays null). */
+  record DeadLetter(byte[] value) {}
+}

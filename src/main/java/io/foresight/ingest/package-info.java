@@ -1,0 +1,10 @@
+/**
+ * Ingest: the Kafka Streams topology that turns users' timesteps ({@code foresight.timesteps}, JSON
+ * single steps, chunks and end markers) into windows ({@code foresight.windows}), one per-entity
+ * buffer in a RocksDB store with a changelog, and sends every record it cannot use to
+ * {@code foresight.dlq} with its original bytes and a reason. {@link io.foresight.ingest.WindowSpec}
+ * says how windows are cut, {@link io.foresight.ingest.WindowingTopology#build} builds the topology
+ * (the same method in production and under {@code TopologyTestDriver}), and
+ * {@link io.foresight.ingest.IngestStreams} holds the Streams settings the service starts it with.
+ */
+package io.foresight.ingest;

@@ -1,0 +1,43 @@
+package io.foresight.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class WindowSpecTest {
+
+  @Test
+  void defaultsAreSliding512By128AndSequences30sUpTo30720() {
+    assertThat(WindowSpec.sliding()).extracting(WindowSpec::length, WindowSpec::hop, WindowSpec::maxChunk)
+        .containsExactly(512, 128, 4096);
+    assertThat(WindowSpec.sequence()).extracting(WindowSpec::gapMs, WindowSpec::maxLength)
+        .containsExactly(30_000L, 30_720);
+    assertThat(WindowSpec.sequence().punctuateIntervalMs()).isEqualTo(1000);
+    assertThat(WindowSpec.sequence(600, 10).punctuateIntervalMs()).isEqualTo(300);
+  }
+
+  @Test
+  void invalidSpecsAreRefusedWithTheFieldNamed() {
+    assertThatThrownBy(() -> WindowSpec.sliding(1, 1)).hasMessageContaining("length must be at least 2");
+    assertThatThrownBy(() -> WindowSpec.sliding(8, 0)).hasMessageContaining("hop must be at least 1");
+    assertThatThrownBy(() -> WindowSpec.sequence(0, 10)).hasMessageContaining("gap must be at least 1 ms");
+    assertThatThrownBy(() -> WindowSpec.sequence(10, 1)).hasMessageContaining("max length must be at least 2");
+    assertThatThrownBy(() -> WindowSpec.sliding().withMaxChunk(0)).hasMessageContaining("max chunk");
+  }
+
+  @Test
+  void streamsPropertiesAreExactlyOnceWithFastCommits() {
+    Properties props = IngestStreams.properties("broker:9092", "foresight-ingest", Path.of("/var/state"), 3);
+    assertThat(props)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50)
+        .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "foresight-ingest");
+    assertThat(IngestStreams.properties("b:1", "a", Path.of("s"))).containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    new StreamsConfig(props); // every value is one Streams accepts
+  }
+}
