@@ -26,7 +26,13 @@ import picocli.CommandLine.ScopeType;
       BenchCommand.class,
       TableCommand.class,
       BrokerCommand.class,
-      TopicsCommand.class
+      TopicsCommand.class,
+      IngestCommand.class,
+      TrainerCommand.class,
+      ScorerCommand.class,
+      ProduceCommand.class,
+      PublishModelCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,73 @@
+package io.foresight.cli;
+
+import io.foresight.ingest.WindowingTopology;
+import io.foresight.model.Tokenizer;
+import io.foresight.ops.MetricsServer;
+import io.foresight.ops.StreamsApps;
+import io.foresight.wire.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ingest}: the windowing service. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Cut foresight.timesteps into per-entity windows on foresight.windows (Kafka Streams,"
+        + " RocksDB state, exactly-once); bad records go to foresight.dlq with their reason.")
+final class IngestCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+  @Mixin MetricsOptions metrics;
+  @Mixin WindowOptions windows;
+
+  @Option(names = "--tokenizer", defaultValue = "integer",
+      description = "integer: steps must be whole numbers in [0, --integer-vocabulary); real: any finite"
+          + " number (default: ${DEFAULT-VALUE}).")
+  String tokenizer;
+
+  @Option(names = "--integer-vocabulary", defaultValue = "41",
+      description = "Integer steps accepted: [0, V) (default: ${DEFAULT-VALUE}).")
+  int vocabulary;
+
+  @Option(names = "--application-id", defaultValue = "foresight-ingest",
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: a folder under java.io.tmpdir).")
+  Path stateDir;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> client = kafka.settings().clientProperties();
+    Services.requireTopics(client, List.of(Topics.TIMESTEPS, Topics.WINDOWS, Topics.DLQ));
+    Tokenizer steps =
+        switch (tokenizer) {
+          case "integer" -> Tokenizer.integer(vocabulary);
+          case "real" -> Tokenizer.real(Tokenizer.DEFAULT_REAL_BINS, Tokenizer.DEFAULT_REAL_LIMIT);
+          default -> throw new IllegalArgumentException("--tokenizer must be integer or real, not " + tokenizer);
+        };
+    MetricsServer server = MetricsServer.start(metrics.port(), "ingest");
+    StreamsBuilder builder = new StreamsBuilder();
+    WindowingTopology.build(builder, windows.spec(WindowOptions.Mode.sliding), steps, server.registry());
+    KafkaStreams streams =
+        new KafkaStreams(
+            builder.build(),
+            StreamsApps.properties(
+                client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("ingest"),
+                threads));
+    server.bind(streams);
+    server.addReadinessCheck("streams", () -> streams.state() == KafkaStreams.State.RUNNING);
+    streams.start();
+    System.out.println("ingest running; metrics on :" + server.port() + " (Ctrl-C stops it)");
+    Services.runUntilShutdown("ingest", List.<AutoCloseable>of(server, streams::close));
+    return 0;
+  }
+}
