@@ -66,6 +66,7 @@ public final class Main implements Runnable {
       return CommandLine.ExitCode.USAGE;
     }
     return new CommandLine(new Main())
+        .registerConverter(java.time.Duration.class, new DurationConverter())
         .setDefaultValueProvider(settings)
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
