@@ -87,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
     Demo demo =
         new Demo(
             new Demo.Config(
-                name, steps, heldOut, seriesOf, tokenizer, spec, trainer.options(tokenizer),
+                name, steps, heldOut, seriesOf, tokenizer, spec,
+                trainer.options(tokenizer, trainer.model.config(), 0.5),
                 scorer.options(), source.producerOptions(null), duration, Duration.ofSeconds(5),
                 Duration.ofSeconds(60), metrics.port(), state),
             System.out);

@@ -20,7 +20,14 @@ final class ModelOptions {
   Integer blocks;
 
   ModelConfig config() {
-    ModelConfig defaults = ModelConfig.defaults(encoder);
+    return config(ModelConfig.defaults(encoder));
+  }
+
+  /** The architecture, with the given defaults for the sizes not set by flags. */
+  ModelConfig config(ModelConfig defaults) {
+    if (!defaults.encoder().equals(encoder)) {
+      defaults = ModelConfig.defaults(encoder);
+    }
     return defaults.withSize(
         channels != null ? channels : defaults.channels(), blocks != null ? blocks : defaults.blocks());
   }

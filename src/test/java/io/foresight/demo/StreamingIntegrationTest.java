@@ -1,0 +1,182 @@
+package io.foresight.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.foresight.data.SimulatedFleet;
+import io.foresight.data.TimestepRecords;
+import io.foresight.ingest.WindowSpec;
+import io.foresight.ingest.WindowingTopology;
+import io.foresight.learn.ContinuousTrainer;
+import io.foresight.learn.Objective;
+import io.foresight.learn.TrainerService;
+import io.foresight.learn.TrainingOptions;
+import io.foresight.model.ModelConfig;
+import io.foresight.model.SingleCpuThread;
+import io.foresight.model.Tokenizer;
+import io.foresight.ops.OutputMonitor;
+import io.foresight.ops.SharedBroker;
+import io.foresight.ops.StreamsApps;
+import io.foresight.score.ScorerService;
+import io.foresight.score.ScoringTopology;
+import io.foresight.wire.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on a real in-process broker: timesteps and labels produced, ingest cutting windows
+ * exactly once, the trainer publishing versions, the scorer swapping them in mid-stream (and refusing a
+ * corrupt one), every window scored exactly once, bad records in the DLQ with their reasons. Run alone
+ * with {@code mvn -B verify -Dit.test=StreamingIntegrationTest -Dtest=skip -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@ExtendWith(SingleCpuThread.class)
+class StreamingIntegrationTest {
+
+  private static final int DEVICES = 12;
+  private static final int LENGTH = 64;
+  private static final int HOP = 32;
+
+  @TempDir Path state;
+
+  @Test
+  void windowsAreScoredExactlyOnceAcrossHotSwapsAndBadRecordsLandInTheDlq() throws Exception {
+    Map<String, Object> kafka = Map.of("bootstrap.servers", SharedBroker.bootstrapServers());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SimulatedFleet fleet = new SimulatedFleet(DEVICES, 2, 7);
+    Map<String, String> heldOut = new HashMap<>();
+    for (String device : fleet.devices()) {
+      if (!fleet.labelled(device, 0.5)) {
+        heldOut.put(device, fleet.classOf(device));
+      }
+    }
+
+    StreamsBuilder builder = new StreamsBuilder();
+    WindowingTopology.build(builder, WindowSpec.sliding(LENGTH, HOP), Tokenizer.integer(41), registry);
+    TrainerService trainer =
+        new TrainerService(
+            kafka,
+            new TrainerService.Options(
+                "it-model",
+                new ModelConfig(ModelConfig.CAUSAL_CNN, 8, 2, 3, 16, 0),
+                Tokenizer.integer(41),
+                new ContinuousTrainer.Settings(
+                    Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000, 1000),
+                20,
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(10),
+                1.0),
+            registry);
+    Thread trainerThread = new Thread(trainer, "it-trainer");
+    try (KafkaStreams ingest =
+            new KafkaStreams(builder.build(), StreamsApps.properties(kafka, "it-ingest", state.resolve("ingest"), 1));
+        ScorerService scorer =
+            new ScorerService(
+                kafka, "it-scorer", state.resolve("scorer"), 1, "it-model", new ScoringTopology.Options(16, 10), registry);
+        OutputMonitor monitor = new OutputMonitor(kafka, heldOut, Function.identity());
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.get("bootstrap.servers")),
+                new StringSerializer(), new ByteArraySerializer())) {
+      ingest.start();
+      trainerThread.start();
+      scorer.start();
+      Thread monitorThread = new Thread(monitor, "it-monitor");
+      monitorThread.start();
+
+      for (String device : fleet.labelledDevices(0.5)) {
+        producer.send(new ProducerRecord<>(Topics.LABELS, device, TimestepRecords.label(fleet.classOf(device))));
+      }
+      long t0 = 1_700_000_000_000L;
+      int[] sent = new int[DEVICES];
+      // Phase 1: 4 windows per device; phase 2 after a classifier serves: 4 more, then bad records.
+      produceSteps(producer, fleet, sent, LENGTH + 3 * HOP, t0);
+      await("a classifier serving", Duration.ofSeconds(90), () -> monitor.snapshot().classifications() > 0);
+      long firstServed = scorer.models().version();
+
+      byte[] corrupt = new byte[] {'F', 'S', 'C', 'K', 0, 0, 0, 1, 42};
+      producer.send(new ProducerRecord<>(Topics.MODELS, "it-model", corrupt)).get();
+      produceSteps(producer, fleet, sent, 4 * HOP, t0);
+      producer.send(new ProducerRecord<>(Topics.TIMESTEPS, "device-0000", "{not json".getBytes()));
+      producer.send(new ProducerRecord<>(Topics.TIMESTEPS, null, TimestepRecords.single(t0, 3)));
+      producer.send(new ProducerRecord<>(Topics.TIMESTEPS, "device-0001", "{\"ts\": 1, \"value\": \"NaN\"}".getBytes()));
+      producer.send(new ProducerRecord<>(Topics.TIMESTEPS, "device-0002",
+          TimestepRecords.single(t0 + 10_000_000, 99)));
+      producer.send(new ProducerRecord<>(Topics.TIMESTEPS, "device-0003", TimestepRecords.single(t0, 5))); // late
+      producer.flush();
+
+      long expectedWindows = (long) DEVICES * (1 + (sent[0] - LENGTH) / HOP);
+      await("every window scored after a second version", Duration.ofSeconds(120), () -> {
+        OutputMonitor.Snapshot s = monitor.snapshot();
+        return s.windows() == expectedWindows && s.embeddings() == expectedWindows && s.dlq() >= 5
+            && scorer.models().version() > firstServed;
+      });
+      Thread.sleep(1000); // anything scored twice would show up by now
+      OutputMonitor.Snapshot s = monitor.snapshot();
+      trainer.stop();
+      trainerThread.join(30_000);
+
+      assertThat(s.windows()).isEqualTo(expectedWindows);
+      assertThat(s.embeddings()).isEqualTo(expectedWindows);
+      assertThat(s.duplicateOutputs()).isZero();
+      assertThat(s.unclassifiedAfterFirstClassifier()).isZero();
+      assertThat(s.classifications()).isPositive();
+      assertThat(s.modelVersionsServed()).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(s.dlqByReason())
+          .containsEntry("malformed-json", 1L)
+          .containsEntry("missing-key", 1L)
+          .containsEntry("non-finite", 1L)
+          .containsEntry("out-of-range", 1L)
+          .containsEntry("out-of-order", 1L);
+      assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "checksum").count())
+          .isEqualTo(1);
+      assertThat(registry.counter("foresight.dlq.records", "service", "ingest", "reason", "malformed-json").count())
+          .isEqualTo(1);
+      assertThat(registry.counter("foresight.ingest.timesteps").count())
+          .isEqualTo((double) DEVICES * sent[0]);
+    } finally {
+      trainer.stop();
+    }
+  }
+
+  /** Sends the next {@code steps} steps of every device in chunks of 16. */
+  private static void produceSteps(
+      KafkaProducer<String, byte[]> producer, SimulatedFleet fleet, int[] sent, int steps, long t0) {
+    List<String> devices = fleet.devices();
+    for (int d = 0; d < devices.size(); d++) {
+      String device = devices.get(d);
+      for (int done = 0; done < steps; done += 16) {
+        int n = Math.min(16, steps - done);
+        double[] values = new double[n];
+        fleet.fill(device, values, 0, n);
+        producer.send(
+            new ProducerRecord<>(
+                Topics.TIMESTEPS, device, TimestepRecords.chunk(t0 + 10L * sent[d], 10, values, n)));
+        sent[d] += n;
+      }
+    }
+    producer.flush();
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
