@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         new Demo(
             new Demo.Config(
                 name, steps, heldOut, seriesOf, tokenizer, spec,
-                trainer.options(tokenizer, trainer.model.config(), 0.5),
+                trainer.options(tokenizer),
                 scorer.options(), source.producerOptions(null), duration, Duration.ofSeconds(5),
                 Duration.ofSeconds(60), metrics.port(), state),
             System.out);

@@ -41,11 +41,6 @@ final class TrainerOptions {
       description = "On start, refill the buffer with windows this recent (default: ${DEFAULT-VALUE}).")
   long lookbackMinutes;
 
-  @Option(names = "--duty-cycle",
-      description = "Share of time spent training, in (0, 1]; lower leaves CPU to services on the same"
-          + " host (default: trainer 1.0, demo 0.5).")
-  Double dutyCycle;
-
   @Option(names = "--integer-vocabulary", defaultValue = "41",
       description = "A fresh model's tokeniser: integer values in [0, V) (default: ${DEFAULT-VALUE}).")
   int vocabulary;
@@ -54,14 +49,7 @@ final class TrainerOptions {
   @Mixin TrainingFlags training;
 
   TrainerService.Options options(Tokenizer tokenizer) {
-    return options(tokenizer, model.config(), 1.0);
-  }
-
-  /**
-   * @param config the architecture of a fresh model
-   * @param defaultDutyCycle the duty cycle unless --duty-cycle says otherwise
-   */
-  TrainerService.Options options(Tokenizer tokenizer, ModelConfig config, double defaultDutyCycle) {
+    ModelConfig config = model.config();
     ContinuousTrainer.Settings settings =
         new ContinuousTrainer.Settings(
             Objective.parse(objective),
@@ -75,8 +63,7 @@ final class TrainerOptions {
         settings,
         publishEverySteps,
         Duration.ofMillis((long) (publishEverySeconds * 1000)),
-        Duration.ofMinutes(lookbackMinutes),
-        dutyCycle != null ? dutyCycle : defaultDutyCycle);
+        Duration.ofMinutes(lookbackMinutes));
   }
 
   /** The tokeniser of a fresh model in a stream of integer counts. */

@@ -34,13 +34,19 @@ final class Optimization {
     store.setParameterServer(new LocalParameterServer(adam), new Device[] {device});
   }
 
-  /** Runs one step and returns its loss; {@code loss} builds its arrays in the manager it is given. */
+  /**
+   * Runs one step and returns its loss; {@code loss} builds its arrays in the manager it is given. A
+   * step whose loss is not finite changes nothing: one bad batch must not turn every weight into NaN.
+   */
   float step(BiFunction<NDManager, ParameterStore, NDArray> loss) {
     float value;
     try (NDManager scope = net.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray total = loss.apply(scope, store);
       value = total.getFloat();
+      if (!Float.isFinite(value)) {
+        return value;
+      }
       collector.backward(total);
     }
     // DJL's optimiser update also zeroes each gradient (checked on PyTorch 2.5.1), so none carries over.

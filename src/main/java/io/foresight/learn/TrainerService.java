@@ -65,8 +65,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * @param publishEverySteps publish after this many steps...
    * @param publishEvery ...or after this long, whichever comes first (and only after a step)
    * @param lookback windows this old or newer refill the buffer on start
-   * @param dutyCycle share of wall-clock time spent training, in (0, 1]; below 1 the trainer rests
-   *     after each step so that services sharing its host (the demo's scorer) keep their share
    */
   public record Options(
       String modelName,
@@ -75,15 +73,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       ContinuousTrainer.Settings training,
       int publishEverySteps,
       Duration publishEvery,
-      Duration lookback,
-      double dutyCycle) {
-
-    public Options {
-      if (!(dutyCycle > 0 && dutyCycle <= 1)) {
-        throw new IllegalArgumentException("the trainer's duty cycle must lie in (0, 1]");
-      }
-    }
-  }
+      Duration lookback) {}
 
   private final Map<String, Object> kafka;
   private final Options options;
@@ -135,9 +125,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         if (!trainer.canStep()) {
           continue;
         }
-        long stepStart = System.nanoTime();
         ContinuousTrainer.StepResult result = trainer.step();
-        rest(System.nanoTime() - stepStart);
         steps.increment();
         windows.increment(result.windows() + result.labelledWindows());
         stepsTaken.incrementAndGet();
@@ -157,19 +145,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
       LOG.info("trainer interrupted; stopping");
     } finally {
       ready = false;
-    }
-  }
-
-  private void rest(long stepNanos) {
-    if (options.dutyCycle() >= 1) {
-      return;
-    }
-    long restNanos = (long) (stepNanos * (1 / options.dutyCycle() - 1));
-    try {
-      Thread.sleep(restNanos / 1_000_000, (int) (restNanos % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
     }
   }
 

@@ -77,8 +77,7 @@ class StreamingIntegrationTest {
                     Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000, 1000),
                 20,
                 Duration.ofSeconds(2),
-                Duration.ofMinutes(10),
-                1.0),
+                Duration.ofMinutes(10)),
             registry);
     Thread trainerThread = new Thread(trainer, "it-trainer");
     try (KafkaStreams ingest =
