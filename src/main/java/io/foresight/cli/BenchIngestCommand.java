@@ -70,6 +70,7 @@ final class BenchIngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    BenchIngestCommand.muteClientLogs();
     Path tmp = Files.createTempDirectory("foresight-bench-ingest");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
@@ -186,6 +187,16 @@ final class BenchIngestCommand implements Callable<Integer> {
       streams.close(Duration.ofSeconds(30));
       return seconds;
     }
+  }
+
+  /**
+   * Client warnings about settings (state directory under /tmp, exception handlers) and shutdown
+   * chatter say nothing about the figures: keep Kafka and the broker's start line at error/warn.
+   * Loggers read these properties when created, so call this before any Kafka client is built.
+   */
+  static void muteClientLogs() {
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    System.setProperty("org.slf4j.simpleLogger.log.io.foresight.ops.EmbeddedKafka", "warn");
   }
 
   static double median(List<Double> values) {

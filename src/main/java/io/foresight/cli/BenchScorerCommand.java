@@ -74,6 +74,7 @@ final class BenchScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    BenchIngestCommand.muteClientLogs();
     Services.torchThreads(torchThreads);
     Tokenizer tokenizer = Tokenizer.integer(VOCABULARY);
     List<Window> data = randomWindows();
@@ -169,6 +170,11 @@ final class BenchScorerCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - running.get()) / 1e9;
         streams.close(Duration.ofSeconds(30));
+        // Where the scorer's time went, from its own meters (see ScoringProcessor).
+        var batches = registry.summary("foresight.scorer.batch.size");
+        var forward = registry.timer("foresight.scorer.batch.latency");
+        System.out.printf(Locale.ROOT, "scorer: %d batches of %.1f windows on average; forward passes %.1f s of %.1f s%n",
+            batches.count(), batches.mean(), forward.totalTime(java.util.concurrent.TimeUnit.SECONDS), seconds);
         return seconds;
       }
     }
