@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
       BenchTrainCommand.class,
       BenchMemoryCommand.class,
       BenchMemoryCaseCommand.class,
-      BenchTokenizerCommand.class
+      BenchTokenizerCommand.class,
+      BenchIngestCommand.class,
+      BenchScorerCommand.class
     })
 final class BenchCommand implements Runnable {
   @Override

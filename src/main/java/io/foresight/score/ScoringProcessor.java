@@ -74,6 +74,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private final DistributionSummary surprise;
   private final MeterRegistry registry;
   private final List<Pending> pending = new ArrayList<>();
+  /** Wall-clock time the oldest pending window arrived; the punctuation flushes only after maxWaitMs. */
+  private long oldestPendingMs;
   private ProcessorContext<String, Outgoing> context;
   private KeyValueStore<Long, byte[]> store;
   private long nextKey;
@@ -116,7 +118,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     }
     pending.sort(java.util.Comparator.comparingLong(Pending::storeKey));
     context.schedule(
-        Duration.ofMillis(options.maxWaitMs()), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        Duration.ofMillis(options.maxWaitMs()), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaited);
   }
 
   @Override
@@ -130,8 +132,22 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     }
     long key = nextKey++;
     store.put(key, ByteBuffer.allocate(8 + record.value().length).putLong(record.timestamp()).put(record.value()).array());
+    if (pending.isEmpty()) {
+      oldestPendingMs = context.currentSystemTimeMs();
+    }
     pending.add(new Pending(key, record.key() != null ? record.key() : window.entity(), record.timestamp(), window));
     if (pending.size() >= options.batchSize()) {
+      flush();
+    }
+  }
+
+  /**
+   * Flushes a partial batch only once its oldest window has waited {@code maxWaitMs}. Flushing on
+   * every punctuation regardless made a backlogged scorer score batches of about one window: each
+   * punctuation also makes Kafka Streams halve the records it processes per loop, down to one.
+   */
+  private void flushIfWaited(long now) {
+    if (!pending.isEmpty() && now - oldestPendingMs >= options.maxWaitMs()) {
       flush();
     }
   }

@@ -1,0 +1,215 @@
+package io.foresight.cli;
+
+import io.foresight.data.SimulatedFleet;
+import io.foresight.data.StreamProducer;
+import io.foresight.ingest.WindowSpec;
+import io.foresight.ingest.WindowingTopology;
+import io.foresight.model.Tokenizer;
+import io.foresight.ops.EmbeddedKafka;
+import io.foresight.ops.StreamsApps;
+import io.foresight.ops.TopicAdmin;
+import io.foresight.ops.TopicDefinition;
+import io.foresight.wire.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench ingest}: the ingest Streams app's timesteps/s against a plain consumer-to-producer
+ * passthrough of the same records, both on one in-process broker in one run.
+ *
+ * <p>It pre-produces {@code --steps} timesteps of a 100-device {@link SimulatedFleet} (integer counts,
+ * {@code --chunk} steps per record, unpaced) to {@code foresight.timesteps}, then times, alternating for
+ * {@code --rounds} rounds: (a) a read_committed consumer copying every record's bytes to a scratch topic
+ * with as many partitions, until all are copied and flushed; (b) the ingest topology (sliding 512/128,
+ * integer tokeniser of 41, exactly-once, fresh application id and state directory) from the moment it
+ * is RUNNING until its {@code foresight.ingest.timesteps} counter reaches the steps produced. Each side
+ * reports the median of its rounds.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Ingest Streams app timesteps/s against a plain consumer-to-producer passthrough.")
+final class BenchIngestCommand implements Callable<Integer> {
+
+  private static final int DEVICES = 100;
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+  @Option(names = "--steps", defaultValue = "2000000", description = "Timesteps to produce (default: ${DEFAULT-VALUE}).")
+  long steps;
+
+  @Option(names = "--chunk", defaultValue = "8", description = "Steps per record (default: ${DEFAULT-VALUE}).")
+  int chunk;
+
+  @Option(names = "--rounds", defaultValue = "1", description = "Alternating rounds of each side (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchIngestCommand.muteClientLogs();
+    Path tmp = Files.createTempDirectory("foresight-bench-ingest");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      List<TopicDefinition> definitions = TopicDefinition.load();
+      int partitions = definitions.stream()
+          .filter(d -> d.name().equals(Topics.TIMESTEPS)).findFirst().orElseThrow().partitions();
+      try (Admin admin = Admin.create(client)) {
+        TopicAdmin.apply(admin, definitions, null);
+      }
+      long records = produce(client);
+      long produced = records * chunk;
+      System.out.printf(Locale.ROOT, "produced %,d timesteps in %,d records of %d steps to %s%n",
+          produced, records, chunk, Topics.TIMESTEPS);
+
+      List<Double> passthrough = new ArrayList<>();
+      List<Double> ingest = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        String scratch = "bench.passthrough." + round;
+        try (Admin admin = Admin.create(client)) {
+          TopicAdmin.apply(admin, List.of(new TopicDefinition(scratch, partitions, (short) 1, Map.of())), null);
+        }
+        double p = produced / passthrough(client, scratch, partitions, records);
+        double i = produced / ingest(client, tmp.resolve("streams-" + round), produced);
+        System.out.printf(Locale.ROOT, "round %d: passthrough %,.0f steps/s, ingest %,.0f steps/s%n", round, p, i);
+        passthrough.add(p);
+        ingest.add(i);
+      }
+      double p = median(passthrough);
+      double i = median(ingest);
+      System.out.printf(Locale.ROOT, "ingest/passthrough = %.2f (ingest %,.0f steps/s, passthrough %,.0f steps/s)%n",
+          i / p, i, p);
+      return 0;
+    } finally {
+      deleteRecursively(tmp);
+    }
+  }
+
+  /** Writes the fleet's steps to {@code foresight.timesteps}; returns the records written. */
+  private long produce(Map<String, Object> client) {
+    Map<String, Object> config = new java.util.HashMap<>(client);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      StreamProducer run = new StreamProducer(producer, new SimulatedFleet(DEVICES, 1).asSource(0),
+          StreamProducer.Options.defaults().withChunkSize(chunk).withMaxSteps(steps));
+      run.run();
+      if (run.sendErrors() > 0) {
+        throw new IllegalStateException("producing failed", run.firstError());
+      }
+      return run.records();
+    }
+  }
+
+  /** Copies every record of {@code foresight.timesteps} to {@code scratch}; returns seconds taken. */
+  private static double passthrough(Map<String, Object> client, String scratch, int partitions, long records) {
+    Map<String, Object> consumerConfig = new java.util.HashMap<>(client);
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> producerConfig = new java.util.HashMap<>(client);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    List<TopicPartition> source = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      source.add(new TopicPartition(Topics.TIMESTEPS, p));
+    }
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+      consumer.assign(source);
+      consumer.seekToBeginning(source);
+      long start = System.nanoTime();
+      long deadline = start + TIMEOUT.toNanos();
+      long copied = 0;
+      while (copied < records) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          producer.send(new ProducerRecord<>(scratch, r.partition(), r.key(), r.value()));
+        }
+        copied += batch.count();
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("passthrough copied " + copied + " of " + records + " records in " + TIMEOUT);
+        }
+      }
+      producer.flush();
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  /** Runs the ingest app until it has accepted {@code produced} steps; returns seconds since RUNNING. */
+  private static double ingest(Map<String, Object> client, Path stateDir, long produced) throws InterruptedException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StreamsBuilder builder = new StreamsBuilder();
+    WindowingTopology.build(builder, WindowSpec.sliding(512, 128), Tokenizer.integer(41), registry);
+    String applicationId = "bench-ingest-" + UUID.randomUUID();
+    AtomicLong running = new AtomicLong();
+    try (KafkaStreams streams =
+        new KafkaStreams(builder.build(), StreamsApps.properties(client, applicationId, stateDir, 1))) {
+      streams.setStateListener((now, before) -> {
+        if (now == KafkaStreams.State.RUNNING) {
+          running.compareAndSet(0, System.nanoTime());
+        }
+      });
+      streams.start();
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (registry.counter("foresight.ingest.timesteps").count() < produced) {
+        if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+          throw new IllegalStateException("ingest accepted "
+              + (long) registry.counter("foresight.ingest.timesteps").count() + " of " + produced
+              + " steps; state " + streams.state());
+        }
+        Thread.sleep(5);
+      }
+      double seconds = (System.nanoTime() - running.get()) / 1e9;
+      streams.close(Duration.ofSeconds(30));
+      return seconds;
+    }
+  }
+
+  /**
+   * Client warnings about settings (state directory under /tmp, exception handlers) and shutdown
+   * chatter say nothing about the figures: keep Kafka and the broker's start line at error/warn.
+   * Loggers read these properties when created, so call this before any Kafka client is built.
+   */
+  static void muteClientLogs() {
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    System.setProperty("org.slf4j.simpleLogger.log.io.foresight.ops.EmbeddedKafka", "warn");
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+}
