@@ -4,7 +4,7 @@
  * buffer in a RocksDB store with a changelog, and sends every record it cannot use to
  * {@code foresight.dlq} with its original bytes and a reason. {@link io.foresight.ingest.WindowSpec}
  * says how windows are cut, {@link io.foresight.ingest.WindowingTopology#build} builds the topology
- * (the same method in production and under {@code TopologyTestDriver}), and
- * {@link io.foresight.ingest.IngestStreams} holds the Streams settings the service starts it with.
+ * (the same method in production and under {@code TopologyTestDriver}); the Streams settings come
+ * from {@link io.foresight.ops.StreamsApps}, shared with the scorer.
  */
 package io.foresight.ingest;

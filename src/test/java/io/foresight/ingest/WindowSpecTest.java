@@ -3,9 +3,6 @@ package io.foresight.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class WindowSpecTest {
@@ -27,17 +24,5 @@ class WindowSpecTest {
     assertThatThrownBy(() -> WindowSpec.sequence(0, 10)).hasMessageContaining("gap must be at least 1 ms");
     assertThatThrownBy(() -> WindowSpec.sequence(10, 1)).hasMessageContaining("max length must be at least 2");
     assertThatThrownBy(() -> WindowSpec.sliding().withMaxChunk(0)).hasMessageContaining("max chunk");
-  }
-
-  @Test
-  void streamsPropertiesAreExactlyOnceWithFastCommits() {
-    Properties props = IngestStreams.properties("broker:9092", "foresight-ingest", Path.of("/var/state"), 3);
-    assertThat(props)
-        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
-        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50)
-        .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
-        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "foresight-ingest");
-    assertThat(IngestStreams.properties("b:1", "a", Path.of("s"))).containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    new StreamsConfig(props); // every value is one Streams accepts
   }
 }

@@ -1,0 +1,28 @@
+package io.foresight.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsAppsTest {
+
+  @Test
+  void streamsAppsAreExactlyOnceWithFastCommitsAndPassClientPropertiesThrough() {
+    Properties props =
+        StreamsApps.properties(
+            Map.of("bootstrap.servers", "broker:9092", "security.protocol", "SASL_SSL"),
+            "foresight-ingest", Path.of("/var/state"), 2);
+    assertThat(props)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50)
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "foresight-ingest")
+        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/var/state").toString());
+    new StreamsConfig(props); // every value is one Streams accepts
+  }
+}
