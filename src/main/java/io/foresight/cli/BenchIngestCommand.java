@@ -6,7 +6,6 @@ import io.foresight.ingest.WindowSpec;
 import io.foresight.ingest.WindowingTopology;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.EmbeddedKafka;
-import io.foresight.ops.StreamsApps;
 import io.foresight.ops.TopicAdmin;
 import io.foresight.ops.TopicDefinition;
 import io.foresight.wire.Topics;
@@ -19,9 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,7 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -164,29 +160,8 @@ final class BenchIngestCommand implements Callable<Integer> {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     StreamsBuilder builder = new StreamsBuilder();
     WindowingTopology.build(builder, WindowSpec.sliding(512, 128), Tokenizer.integer(41), registry);
-    String applicationId = "bench-ingest-" + UUID.randomUUID();
-    AtomicLong running = new AtomicLong();
-    try (KafkaStreams streams =
-        new KafkaStreams(builder.build(), StreamsApps.properties(client, applicationId, stateDir, 1))) {
-      streams.setStateListener((now, before) -> {
-        if (now == KafkaStreams.State.RUNNING) {
-          running.compareAndSet(0, System.nanoTime());
-        }
-      });
-      streams.start();
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (registry.counter("foresight.ingest.timesteps").count() < produced) {
-        if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-          throw new IllegalStateException("ingest accepted "
-              + (long) registry.counter("foresight.ingest.timesteps").count() + " of " + produced
-              + " steps; state " + streams.state());
-        }
-        Thread.sleep(5);
-      }
-      double seconds = (System.nanoTime() - running.get()) / 1e9;
-      streams.close(Duration.ofSeconds(30));
-      return seconds;
-    }
+    return BenchStreams.secondsUntil(
+        builder.build(), client, stateDir, registry.counter("foresight.ingest.timesteps"), produced, "steps");
   }
 
   /**

@@ -6,7 +6,6 @@ import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
 import io.foresight.model.Tokenizer.Tokens;
 import io.foresight.ops.EmbeddedKafka;
-import io.foresight.ops.StreamsApps;
 import io.foresight.ops.TopicAdmin;
 import io.foresight.ops.TopicDefinition;
 import io.foresight.score.ModelHolder;
@@ -26,16 +25,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +54,6 @@ final class BenchScorerCommand implements Callable<Integer> {
 
   private static final int VOCABULARY = 41;
   private static final List<String> CLASSES = List.of("class-0", "class-1", "class-2");
-  private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   @Option(names = "--windows", defaultValue = "2000", description = "Windows to score (default: ${DEFAULT-VALUE}).")
   int windows;
@@ -149,34 +144,15 @@ final class BenchScorerCommand implements Callable<Integer> {
       }
       StreamsBuilder builder = new StreamsBuilder();
       ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, 20), registry);
-      String applicationId = "bench-scorer-" + UUID.randomUUID();
-      AtomicLong running = new AtomicLong();
-      try (KafkaStreams streams =
-          new KafkaStreams(builder.build(), StreamsApps.properties(client, applicationId, stateDir, 1))) {
-        streams.setStateListener((now, before) -> {
-          if (now == KafkaStreams.State.RUNNING) {
-            running.compareAndSet(0, System.nanoTime());
-          }
-        });
-        streams.start();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (registry.counter("foresight.scorer.windows").count() < windows) {
-          if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-            throw new IllegalStateException("scorer scored "
-                + (long) registry.counter("foresight.scorer.windows").count() + " of " + windows
-                + " windows; state " + streams.state());
-          }
-          Thread.sleep(5);
-        }
-        double seconds = (System.nanoTime() - running.get()) / 1e9;
-        streams.close(Duration.ofSeconds(30));
-        // Where the scorer's time went, from its own meters (see ScoringProcessor).
-        var batches = registry.summary("foresight.scorer.batch.size");
-        var forward = registry.timer("foresight.scorer.batch.latency");
-        System.out.printf(Locale.ROOT, "scorer: %d batches of %.1f windows on average; forward passes %.1f s of %.1f s%n",
-            batches.count(), batches.mean(), forward.totalTime(java.util.concurrent.TimeUnit.SECONDS), seconds);
-        return seconds;
-      }
+      double seconds =
+          BenchStreams.secondsUntil(
+              builder.build(), client, stateDir, registry.counter("foresight.scorer.windows"), windows, "windows");
+      // Where the scorer's time went, from its own meters (see ScoringProcessor).
+      var batches = registry.summary("foresight.scorer.batch.size");
+      var forward = registry.timer("foresight.scorer.batch.latency");
+      System.out.printf(Locale.ROOT, "scorer: %d batches of %.1f windows on average; forward passes %.1f s of %.1f s%n",
+          batches.count(), batches.mean(), forward.totalTime(java.util.concurrent.TimeUnit.SECONDS), seconds);
+      return seconds;
     }
   }
 }
