@@ -1,7 +1,6 @@
 package io.foresight.learn;
 
 import io.foresight.model.Tokenizer.Tokens;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,10 +32,10 @@ public final class ReplayBuffer {
   }
 
   private final long capacitySteps;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  // A random-access copy of entries for sampling, rebuilt lazily after changes.
-  private List<Entry> view = List.of();
-  private boolean viewStale;
+  // Live entries are entries[head..]; evicted ones are dropped in bulk once they are half the list, so
+  // sampling indexes directly and eviction costs O(1) amortised.
+  private final ArrayList<Entry> entries = new ArrayList<>();
+  private int head;
   private long steps;
   private long evicted;
 
@@ -50,22 +49,25 @@ public final class ReplayBuffer {
   /** Adds a window, evicting the oldest until the steps fit again (the newest is always kept). */
   Entry add(String entity, long startTs, long endTs, Tokens tokens) {
     Entry entry = new Entry(entity, startTs, endTs, tokens);
-    entries.addLast(entry);
+    entries.add(entry);
     steps += tokens.length();
-    while (steps > capacitySteps && entries.size() > 1) {
-      Entry oldest = entries.removeFirst();
+    while (steps > capacitySteps && windows() > 1) {
+      Entry oldest = entries.set(head++, null);
       steps -= oldest.tokens.length();
       evicted++;
     }
-    viewStale = true;
+    if (head > entries.size() / 2) {
+      entries.subList(0, head).clear();
+      head = 0;
+    }
     return entry;
   }
 
   /** Up to {@code n} distinct windows drawn uniformly at random. */
   List<Entry> sample(int n, Random random) {
-    List<Entry> all = view();
+    List<Entry> all = entries.subList(head, entries.size());
     if (all.size() <= n) {
-      return all;
+      return new ArrayList<>(all);
     }
     List<Entry> chosen = new ArrayList<>(n);
     java.util.Set<Integer> taken = new java.util.HashSet<>();
@@ -79,19 +81,11 @@ public final class ReplayBuffer {
   }
 
   Iterator<Entry> iterator() {
-    return entries.iterator();
-  }
-
-  private List<Entry> view() {
-    if (viewStale) {
-      view = new ArrayList<>(entries);
-      viewStale = false;
-    }
-    return view;
+    return entries.subList(head, entries.size()).iterator();
   }
 
   public int windows() {
-    return entries.size();
+    return entries.size() - head;
   }
 
   public long steps() {

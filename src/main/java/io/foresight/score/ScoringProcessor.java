@@ -74,6 +74,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private final DistributionSummary surprise;
   private final MeterRegistry registry;
   private final List<Pending> pending = new ArrayList<>();
+  private final Map<String, Counter> classificationsByLabel = new java.util.HashMap<>();
   /** Wall-clock time the oldest pending window arrived; the punctuation flushes only after maxWaitMs. */
   private long oldestPendingMs;
   private ProcessorContext<String, Outgoing> context;
@@ -214,7 +215,9 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
             new Classification(
                 w.entity(), w.startTs(), w.endTs(), classes.get(best), byClass, s, lease.version());
         context.forward(new Record<>(p.key, new Outgoing(Topics.CLASSIFICATIONS, Json.bytes(c)), p.timestamp));
-        registry.counter("foresight.scorer.classifications", "label", c.label()).increment();
+        classificationsByLabel
+            .computeIfAbsent(c.label(), label -> registry.counter("foresight.scorer.classifications", "label", label))
+            .increment();
       }
       store.delete(p.storeKey);
       if (Double.isFinite(s)) {
