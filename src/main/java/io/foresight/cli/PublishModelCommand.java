@@ -29,9 +29,7 @@ final class PublishModelCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", required = true, description = "Checkpoint file to publish.")
   Path checkpoint;
 
-  @Option(names = "--model-name", defaultValue = "foresight",
-      description = "Key of the model on foresight.models (default: ${DEFAULT-VALUE}).")
-  String modelName;
+  @Mixin ModelNameOption model;
 
   @Override
   public Integer call() throws Exception {
@@ -39,7 +37,7 @@ final class PublishModelCommand implements Callable<Integer> {
     Services.requireTopics(client, List.of(Topics.MODELS));
     Checkpoint offline = CheckpointCodec.read(checkpoint);
     offline.toNet().close(); // refuse a file whose parameters do not fit its architecture
-    Checkpoint latest = TrainerService.latestCheckpoint(client, modelName);
+    Checkpoint latest = TrainerService.latestCheckpoint(client, model.modelName);
     long version = Math.max(offline.modelVersion(), latest == null ? 0 : latest.modelVersion()) + 1;
     Checkpoint published =
         new Checkpoint(
@@ -50,9 +48,9 @@ final class PublishModelCommand implements Callable<Integer> {
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.MODELS, modelName, CheckpointCodec.encode(published))).get();
+      producer.send(new ProducerRecord<>(Topics.MODELS, model.modelName, CheckpointCodec.encode(published))).get();
     }
-    System.out.println("published " + checkpoint + " as model '" + modelName + "' version " + version);
+    System.out.println("published " + checkpoint + " as model '" + model.modelName + "' version " + version);
     return 0;
   }
 }

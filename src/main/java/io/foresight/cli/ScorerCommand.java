@@ -21,9 +21,7 @@ final class ScorerCommand implements Callable<Integer> {
   @Mixin MetricsOptions metrics;
   @Mixin ScorerOptions scorer;
 
-  @Option(names = "--model-name", defaultValue = "foresight",
-      description = "Key of the model's checkpoints on foresight.models (default: ${DEFAULT-VALUE}).")
-  String modelName;
+  @Mixin ModelNameOption model;
 
   @Option(names = "--application-id", defaultValue = "foresight-scorer",
       description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
@@ -46,11 +44,11 @@ final class ScorerCommand implements Callable<Integer> {
     ScorerService service =
         new ScorerService(
             client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("scorer"),
-            scorer.threads, modelName, scorer.options(), server.registry());
+            scorer.threads, model.modelName, scorer.options(), server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("scorer", service::ready);
     service.start();
-    System.out.println("scorer waiting for model '" + modelName + "'; metrics on :" + server.port());
+    System.out.println("scorer waiting for model '" + model.modelName + "'; metrics on :" + server.port());
     Services.runUntilShutdown("scorer", List.of(server, service));
     return 0;
   }

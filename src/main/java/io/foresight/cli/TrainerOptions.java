@@ -12,9 +12,7 @@ import picocli.CommandLine.Option;
 /** The continuous trainer's flags, shared by {@code trainer} and {@code demo}. */
 final class TrainerOptions {
 
-  @Option(names = "--model-name", defaultValue = "foresight",
-      description = "Key of the model's checkpoints on foresight.models (default: ${DEFAULT-VALUE}).")
-  String modelName;
+  @Mixin ModelNameOption name;
 
   @Option(names = "--objective", defaultValue = "next-step",
       description = "Self-supervised objective trained continuously: next-step, masked, contrastive or"
@@ -57,7 +55,7 @@ final class TrainerOptions {
             bufferSteps,
             labelledCapacity);
     return new TrainerService.Options(
-        modelName,
+        name.modelName,
         config,
         tokenizer,
         settings,
