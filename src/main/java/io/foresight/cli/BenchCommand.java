@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
       BenchMemoryCaseCommand.class,
       BenchTokenizerCommand.class,
       BenchIngestCommand.class,
-      BenchScorerCommand.class
+      BenchScorerCommand.class,
+      BenchE2eCommand.class
     })
 final class BenchCommand implements Runnable {
   @Override

@@ -49,49 +49,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Services.torchThreads(torchThreads);
-    TimestepSource steps;
-    Map<String, String> heldOut;
-    Function<String, String> seriesOf;
-    Tokenizer tokenizer;
-    WindowSpec spec;
-    String name;
-    if (source.isReplay()) {
-      DatasetReplay replay = source.replay();
-      steps = replay;
-      heldOut = replay.heldOutLabels();
-      seriesOf = entity -> entity.replaceFirst("-r\\d+$", "");
-      tokenizer = Tokenizer.detect(replay.train().series().stream().map(Series::values).toList());
-      int longest = replay.train().series().stream().mapToInt(Series::length).max().orElse(2);
-      // Each series is one sequence closed by its end marker; the gap only guards a stalled producer.
-      spec = windows.spec(WindowOptions.Mode.sequence);
-      if (windows.mode == null) {
-        spec = WindowSpec.sequence(windows.gapMs, Math.max(longest, 2)).withMaxChunk(windows.maxChunk);
-      }
-      name = "dataset " + source.dataset.getFileName();
-    } else {
-      SimulatedFleet fleet = source.fleet();
-      steps = fleet.asSource(source.labelFraction);
-      Map<String, String> unlabelled = new HashMap<>();
-      for (String device : fleet.devices()) {
-        if (!fleet.labelled(device, source.labelFraction)) {
-          unlabelled.put(device, fleet.classOf(device));
-        }
-      }
-      heldOut = unlabelled;
-      seriesOf = Function.identity();
-      tokenizer = trainer.integerTokenizer();
-      spec = windows.spec(WindowOptions.Mode.sliding);
-      name = "simulated fleet of " + source.devices + " devices";
-    }
     Path state = stateDir != null ? stateDir : Files.createTempDirectory("foresight-demo");
-    Demo demo =
-        new Demo(
-            new Demo.Config(
-                name, steps, heldOut, seriesOf, tokenizer, spec,
-                trainer.options(tokenizer),
-                scorer.options(), source.producerOptions(null), duration, Duration.ofSeconds(5),
-                Duration.ofSeconds(60), metrics.port(), state),
-            System.out);
+    Demo demo = new Demo(config(source, windows, trainer, scorer, metrics.port(), duration, state), System.out);
     // Ctrl-C stops producing; the hook then waits for the drain and the report before the JVM exits.
     java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -120,5 +79,48 @@ final class DemoCommand implements Callable<Integer> {
       // already shutting down
     }
     return 0;
+  }
+
+  /** The demo's configuration from its options: a dataset replay when one is given, else the fleet. */
+  static Demo.Config config(
+      SourceOptions source, WindowOptions windows, TrainerOptions trainer, ScorerOptions scorer,
+      int metricsPort, Duration duration, Path state) throws Exception {
+    TimestepSource steps;
+    Map<String, String> heldOut;
+    Function<String, String> seriesOf;
+    Tokenizer tokenizer;
+    WindowSpec spec;
+    String name;
+    if (source.isReplay()) {
+      DatasetReplay replay = source.replay();
+      steps = replay;
+      heldOut = replay.heldOutLabels();
+      seriesOf = entity -> entity.replaceFirst("-r\\d+$", "");
+      tokenizer = Tokenizer.detect(replay.train().series().stream().map(Series::values).toList());
+      int longest = replay.train().series().stream().mapToInt(Series::length).max().orElse(2);
+      // Each series is one sequence closed by its end marker; the gap only guards a stalled producer.
+      spec = windows.spec(WindowOptions.Mode.sequence);
+      if (windows.mode == null) {
+        spec = WindowSpec.sequence(windows.gapMs, Math.max(longest, 2)).withMaxChunk(windows.maxChunk);
+      }
+      name = "dataset " + source.dataset.getFileName();
+    } else {
+      SimulatedFleet fleet = source.fleet();
+      spec = windows.spec(WindowOptions.Mode.sliding);
+      steps = source.fleetSource(spec.hop());
+      Map<String, String> unlabelled = new HashMap<>();
+      for (String device : fleet.devices()) {
+        if (!fleet.labelled(device, source.labelFraction)) {
+          unlabelled.put(device, fleet.classOf(device));
+        }
+      }
+      heldOut = unlabelled;
+      seriesOf = Function.identity();
+      tokenizer = trainer.integerTokenizer();
+      name = "simulated fleet of " + source.devices + " devices";
+    }
+    return new Demo.Config(
+        name, steps, heldOut, seriesOf, tokenizer, spec, trainer.options(tokenizer), scorer.options(),
+        source.producerOptions(null), duration, Duration.ofSeconds(5), Duration.ofSeconds(60), metricsPort, state);
   }
 }

@@ -2,6 +2,7 @@ package io.foresight.cli;
 
 import io.foresight.data.StreamProducer;
 import io.foresight.data.TimestepSource;
+import io.foresight.ingest.WindowSpec;
 import io.foresight.wire.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class ProduceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Object> client = kafka.settings().clientProperties();
     Services.requireTopics(client, List.of(Topics.TIMESTEPS, Topics.LABELS));
-    TimestepSource steps = source.isReplay() ? source.replay() : source.fleetSource();
+    TimestepSource steps = source.isReplay() ? source.replay() : source.fleetSource(WindowSpec.DEFAULT_HOP);
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     try (KafkaProducer<String, byte[]> producer =

@@ -5,15 +5,9 @@ import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointCodec;
 import io.foresight.wire.Topics;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,13 +37,7 @@ final class PublishModelCommand implements Callable<Integer> {
         new Checkpoint(
             version, offline.config(), offline.tokenizer(), offline.classNames(), offline.metrics(),
             offline.sections());
-    Map<String, Object> config = new HashMap<>(client);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.MODELS, model.modelName, CheckpointCodec.encode(published))).get();
-    }
+    TrainerService.publish(client, model.modelName, published);
     System.out.println("published " + checkpoint + " as model '" + model.modelName + "' version " + version);
     return 0;
   }

@@ -52,6 +52,11 @@ final class SourceOptions {
       description = "Event-time spacing of a device's steps (default: ${DEFAULT-VALUE}).")
   long intervalMs;
 
+  @Option(names = "--lockstep",
+      description = "Fleet: start every device in the same round, so sliding windows complete in bursts of the"
+          + " fleet's size (default: devices come online spread over one hop of steps).")
+  boolean lockstep;
+
   StreamProducer.Options producerOptions(Duration duration) {
     StreamProducer.Options options =
         StreamProducer.Options.defaults().withRate(rate).withChunkSize(chunk).withIntervalMs(intervalMs);
@@ -66,8 +71,9 @@ final class SourceOptions {
     return new SimulatedFleet(devices, classes, fleetSeed);
   }
 
-  TimestepSource fleetSource() {
-    return fleet().asSource(labelFraction);
+  /** The fleet as a source, its devices coming online spread over {@code spreadSteps} of their steps. */
+  TimestepSource fleetSource(int spreadSteps) {
+    return fleet().asSource(labelFraction, lockstep ? 0 : Math.max(1, spreadSteps / chunk));
   }
 
   DatasetReplay replay() throws IOException {

@@ -184,16 +184,35 @@ public final class SimulatedFleet {
    * devices {@link #labelled} for {@code labelledFraction}. Its sequences never end.
    */
   public TimestepSource asSource(double labelledFraction) {
+    return asSource(labelledFraction, 0);
+  }
+
+  /**
+   * As {@link #asSource(double)}, but the devices come online one after another over the first {@code
+   * joinRounds} rounds (device {@code d} of {@code N} from round {@code d * joinRounds / N}), as a real
+   * fleet's do. Devices that all start in the same round stay in lockstep, so every device completes
+   * its sliding windows in the same instant and the windows arrive in bursts of the fleet's size.
+   */
+  public TimestepSource asSource(double labelledFraction, int joinRounds) {
+    if (joinRounds < 0) {
+      throw new IllegalArgumentException("join rounds must be >= 0, not " + joinRounds);
+    }
     List<DeviceLabel> labels = new ArrayList<>();
     for (String d : labelledDevices(labelledFraction)) {
       labels.add(new DeviceLabel(d, classOf(d)));
     }
     return new TimestepSource() {
       private List<DeviceLabel> pending = List.copyOf(labels);
+      private long round;
 
       @Override
       public List<String> activeDevices() {
-        return devices;
+        long r = round++;
+        if (r >= joinRounds) {
+          return devices;
+        }
+        int online = (int) Math.min(devices.size(), (r * devices.size()) / joinRounds + 1);
+        return devices.subList(0, online);
       }
 
       @Override

@@ -14,6 +14,7 @@ import io.foresight.ops.TopicAdmin;
 import io.foresight.ops.TopicDefinition;
 import io.foresight.score.ScorerService;
 import io.foresight.score.ScoringTopology;
+import io.foresight.wire.Checkpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import java.io.PrintStream;
@@ -46,6 +47,10 @@ public final class Demo {
    * @param heldOut true label of each held-out entity
    * @param seriesOf maps an entity to the series it replays (passes of one series count once)
    * @param drainTimeout how long to wait, after producing stops, for every window to be scored
+   * @param seed published to {@code foresight.models} before anything starts, so the scorer serves
+   *     from the first window and the trainer resumes from it; null to start from nothing
+   * @param runTrainer false serves the seed alone (benchmarks of the serving path)
+   * @param warmUp latencies of the first this-long are forgotten (start-up and JIT, not the system)
    */
   public record Config(
       String sourceName,
@@ -61,7 +66,36 @@ public final class Demo {
       Duration progressEvery,
       Duration drainTimeout,
       int metricsPort,
-      Path stateDir) {}
+      Path stateDir,
+      Checkpoint seed,
+      boolean runTrainer,
+      Duration warmUp) {
+
+    /** The demo as users run it: no seed, a live trainer, every latency counted. */
+    public Config(
+        String sourceName,
+        TimestepSource source,
+        Map<String, String> heldOut,
+        Function<String, String> seriesOf,
+        Tokenizer tokenizer,
+        WindowSpec windows,
+        TrainerService.Options trainer,
+        ScoringTopology.Options scorer,
+        StreamProducer.Options producer,
+        Duration duration,
+        Duration progressEvery,
+        Duration drainTimeout,
+        int metricsPort,
+        Path stateDir) {
+      this(sourceName, source, heldOut, seriesOf, tokenizer, windows, trainer, scorer, producer, duration,
+          progressEvery, drainTimeout, metricsPort, stateDir, null, true, Duration.ZERO);
+    }
+
+    public Config withSeed(Checkpoint seed, boolean runTrainer, Duration warmUp) {
+      return new Config(sourceName, source, heldOut, seriesOf, tokenizer, windows, trainer, scorer, producer,
+          duration, progressEvery, drainTimeout, metricsPort, stateDir, seed, runTrainer, warmUp);
+    }
+  }
 
   private final Config config;
   private final PrintStream out;
@@ -104,13 +138,19 @@ public final class Demo {
       toClose.add(() -> ingest.close(Duration.ofSeconds(30)));
       ingest.start();
 
+      if (config.seed() != null) {
+        TrainerService.publish(kafka, config.trainer().modelName(), config.seed());
+      }
       TrainerService trainer = new TrainerService(kafka, config.trainer(), registry);
-      Thread trainerThread = new Thread(trainer, "foresight-trainer");
-      toClose.add(() -> {
-        trainer.stop();
-        trainerThread.join(60_000);
-      });
-      trainerThread.start();
+      if (config.runTrainer()) {
+        Thread trainerThread = new Thread(trainer, "foresight-trainer");
+        toClose.add(() -> {
+          trainer.stop();
+          trainerThread.join(60_000);
+        });
+        trainerThread.start();
+        metrics.addReadinessCheck("trainer", trainer::ready);
+      }
 
       ScorerService scorer =
           new ScorerService(
@@ -120,7 +160,6 @@ public final class Demo {
       toClose.add(scorer);
       scorer.start();
       metrics.addReadinessCheck("ingest", () -> ingest.state() == KafkaStreams.State.RUNNING);
-      metrics.addReadinessCheck("trainer", trainer::ready);
       metrics.addReadinessCheck("scorer", scorer::ready);
 
       OutputMonitor monitor = new OutputMonitor(kafka, config.heldOut(), config.seriesOf());
@@ -146,10 +185,17 @@ public final class Demo {
       long start = System.nanoTime();
       producerThread.start();
       long deadline = start + config.duration().toNanos();
+      long warmUpEnds = start + config.warmUp().toNanos();
+      boolean warm = config.warmUp().isZero();
       while (System.nanoTime() < deadline && producerThread.isAlive()) {
         long wait = Math.min(config.progressEvery().toNanos(), deadline - System.nanoTime());
         if (stopRequested.await(Math.max(1, wait), java.util.concurrent.TimeUnit.NANOSECONDS)) {
           break;
+        }
+        if (!warm && System.nanoTime() >= warmUpEnds) {
+          monitor.resetLatencies();
+          warm = true;
+          out.println("warm-up over: latencies from here on");
         }
         progress(start, producer, trainer, scorer, monitor);
       }

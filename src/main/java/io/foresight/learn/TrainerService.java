@@ -302,7 +302,22 @@ public final class TrainerService implements Runnable, AutoCloseable {
     return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
+  /**
+   * Publishes {@code checkpoint} under {@code modelName} as it stands (its own version), waiting for
+   * the broker's acknowledgement: how an offline model seeds the live system.
+   */
+  public static void publish(Map<String, Object> kafka, String modelName, Checkpoint checkpoint)
+      throws InterruptedException, ExecutionException {
+    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+      producer.send(new ProducerRecord<>(Topics.MODELS, modelName, CheckpointCodec.encode(checkpoint))).get();
+    }
+  }
+
   private KafkaProducer<String, byte[]> producer() {
+    return producer(kafka);
+  }
+
+  private static KafkaProducer<String, byte[]> producer(Map<String, Object> kafka) {
     Map<String, Object> config = new HashMap<>(kafka);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

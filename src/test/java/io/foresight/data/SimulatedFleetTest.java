@@ -147,6 +147,24 @@ class SimulatedFleetTest {
     assertThat(source.ended("device-0001")).isFalse();
   }
 
+  @Test
+  void devicesComeOnlineSpreadOverTheJoinRoundsSoTheirWindowsDoNotCompleteTogether() {
+    SimulatedFleet fleet = new SimulatedFleet(100, 3, 9);
+    TimestepSource source = fleet.asSource(0, 16);
+    List<Integer> online = new ArrayList<>();
+    for (int round = 0; round < 20; round++) {
+      online.add(source.activeDevices().size());
+    }
+    // One more device group each round, all of them from round 16 on, never fewer than before.
+    assertThat(online.get(0)).isBetween(1, 100 / 16 + 1);
+    assertThat(online).isSorted();
+    assertThat(online.subList(16, 20)).containsOnly(100);
+    assertThat(online.stream().distinct().count()).isEqualTo(17);
+    // Each device's steps are its own whenever it joins.
+    assertThat(fleet.asSource(0).activeDevices()).isEqualTo(fleet.devices());
+    assertThatThrownBy(() -> fleet.asSource(0, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   private static Map<String, List<Double>> statistic(SimulatedFleet fleet, ToDoubleFunction<int[]> f) {
     Map<String, List<Double>> out = new HashMap<>();
     for (String d : fleet.devices()) {
