@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path on a real in-process broker: timesteps and labels produced, ingest cutting windows
+ * The whole path on a real broker ({@link SharedBroker}: an {@code apache/kafka} container where Docker
+ * answers, the in-process broker otherwise): timesteps and labels produced, ingest cutting windows
  * exactly once, the trainer publishing versions, the scorer swapping them in mid-stream (and refusing a
  * corrupt one), every window scored exactly once, bad records in the DLQ with their reasons. Run alone
  * with {@code mvn -B verify -Dit.test=StreamingIntegrationTest -Dtest=skip -Dsurefire.failIfNoSpecifiedTests=false}.
