@@ -157,6 +157,13 @@ class ObservabilityIntegrationTest {
     assertThat(DashboardQueries.missing(dashboard, DashboardQueries.seriesNames(scrape)))
         .as("metrics queried by the dashboard but absent from the demo's /metrics (name -> first query)")
         .isEmpty();
+    // Tagged counters of rare events exist at zero from the start, so panels and alerts see them.
+    assertThat(scrape)
+        .contains("foresight_scorer_checkpoints_rejected_total{application=\"demo\",reason=\"stale\"}")
+        .contains("foresight_scorer_checkpoints_rejected_total{application=\"demo\",reason=\"architecture\"}")
+        .contains("reason=\"malformed-label\",service=\"trainer\"")
+        .contains("reason=\"untokenisable-window\",service=\"scorer\"")
+        .contains("reason=\"oversized-chunk\",service=\"ingest\"");
   }
 
   @Test
