@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * part=pretext|classifier, the last step's), {@code foresight.trainer.model.version} (gauge, last
  * published), {@code foresight.trainer.checkpoints.published} (counter), {@code
  * foresight.trainer.buffer.windows} and {@code foresight.trainer.labelled.windows} (gauges), {@code
- * foresight.dlq.records} (counter, service=trainer, reason).
+ * foresight.dlq.records} (counter, service=trainer,
+ * reason=malformed-window|untokenisable-window|malformed-label, each registered at zero on start).
  */
 public final class TrainerService implements Runnable, AutoCloseable {
 
@@ -107,6 +108,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     Gauge.builder("foresight.trainer.model.version", publishedVersion::get).register(registry);
     Gauge.builder("foresight.trainer.buffer.windows", () -> bufferWindows).register(registry);
     Gauge.builder("foresight.trainer.labelled.windows", () -> labelledWindows).register(registry);
+    for (String reason : List.of("malformed-window", "untokenisable-window", "malformed-label")) {
+      registry.counter("foresight.dlq.records", "service", "trainer", "reason", reason); // at zero for dashboards
+    }
 
     try (KafkaConsumer<String, byte[]> consumer = consumer();
         KafkaProducer<String, byte[]> producer = producer();

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * previous version keeps serving.
  *
  * <p>Meters: {@code foresight.scorer.swaps} (counter), {@code foresight.scorer.checkpoints.rejected}
- * (counter, tag reason=checksum|architecture|stale), {@code foresight.scorer.model.version} (gauge, 0
- * before the first model).
+ * (counter, tag reason=checksum|architecture|stale, each registered at zero), {@code
+ * foresight.scorer.model.version} (gauge, 0 before the first model).
  */
 public final class ModelHolder implements AutoCloseable {
 
@@ -89,6 +89,9 @@ public final class ModelHolder implements AutoCloseable {
     this.registry = registry;
     this.swaps = registry.counter("foresight.scorer.swaps");
     Gauge.builder("foresight.scorer.model.version", this, ModelHolder::version).register(registry);
+    for (String reason : List.of("checksum", "architecture", "stale")) {
+      registry.counter("foresight.scorer.checkpoints.rejected", "reason", reason); // at zero for dashboards
+    }
   }
 
   /** A lease on the current model, or null before the first one; close it when done. */

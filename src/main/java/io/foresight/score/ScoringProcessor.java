@@ -46,11 +46,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * after a crash instead of being lost.
  *
  * <p>Meters: {@code foresight.scorer.windows} (counter), {@code foresight.scorer.batch.size}
- * (distribution summary), {@code foresight.scorer.batch.latency} (timer, one forward pass), {@code
+ * (distribution summary), {@code foresight.scorer.batch.latency} (timer, one forward pass, with
+ * percentile histogram buckets), {@code
  * foresight.scorer.classifications} (counter, tag label), {@code foresight.scorer.surprise}
  * (distribution summary, nats), {@code foresight.e2e.latency} (timer, from the record timestamp of the
  * completing timestep to the moment its classification is handed to Kafka; percentiles 0.5, 0.99),
- * {@code foresight.dlq.records} (counter, service=scorer, reason).
+ * {@code foresight.dlq.records} (counter, service=scorer, reason=malformed-window|untokenisable-window,
+ * both registered at zero).
  */
 final class ScoringProcessor implements Processor<String, byte[], String, ScoringProcessor.Outgoing> {
 
@@ -90,7 +92,11 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     this.registry = registry;
     this.windowsScored = registry.counter("foresight.scorer.windows");
     this.batchSize = registry.summary("foresight.scorer.batch.size");
-    this.batchLatency = registry.timer("foresight.scorer.batch.latency");
+    this.batchLatency =
+        Timer.builder("foresight.scorer.batch.latency")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
     this.endToEnd =
         Timer.builder("foresight.e2e.latency")
             .publishPercentiles(0.5, 0.99)
@@ -98,6 +104,9 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
     this.surprise = registry.summary("foresight.scorer.surprise");
+    for (String reason : List.of("malformed-window", "untokenisable-window")) {
+      registry.counter("foresight.dlq.records", "service", "scorer", "reason", reason); // at zero for dashboards
+    }
   }
 
   @Override
