@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,6 +65,10 @@ final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "1", description = "Alternating rounds of each side (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--commit-interval-ms",
+      description = "Ingest's commit interval (default: the services' own, StreamsApps).")
+  Integer commitIntervalMs;
+
   @Override
   public Integer call() throws Exception {
     BenchIngestCommand.muteClientLogs();
@@ -89,7 +94,11 @@ final class BenchIngestCommand implements Callable<Integer> {
           TopicAdmin.apply(admin, List.of(new TopicDefinition(scratch, partitions, (short) 1, Map.of())), null);
         }
         double p = produced / passthrough(client, scratch, partitions, records);
-        double i = produced / ingest(client, tmp.resolve("streams-" + round), produced);
+        Map<String, Object> ingestClient = new java.util.HashMap<>(client);
+        if (commitIntervalMs != null) {
+          ingestClient.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        }
+        double i = produced / ingest(ingestClient, tmp.resolve("streams-" + round), produced);
         System.out.printf(Locale.ROOT, "round %d: passthrough %,.0f steps/s, ingest %,.0f steps/s%n", round, p, i);
         passthrough.add(p);
         ingest.add(i);
