@@ -225,6 +225,7 @@ public final class Demo {
           s.accuracy(),
           s.heldOutClassified(),
           new DemoReport.Latency(s.latencyP50Ms(), s.latencyP99Ms()),
+          new DemoReport.Latency(s.windowLatencyP50Ms(), s.windowLatencyP99Ms()),
           s.unscored(),
           s.duplicateOutputs(),
           s.unclassifiedAfterFirstClassifier());

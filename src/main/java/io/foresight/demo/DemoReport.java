@@ -12,6 +12,7 @@ import java.util.Map;
  *     those made by early model versions
  * @param latencyMs end-to-end latency of classifications: from the record timestamp of the timestep
  *     that completed a window to a read_committed consumer receiving its classification
+ * @param windowLatencyMs the same clock to the window itself reaching that consumer: ingest's share
  * @param lostWindows windows emitted but never scored (must be 0)
  * @param duplicateOutputs windows scored more than once (must be 0)
  * @param unclassifiedAfterFirstClassifier windows scored by a model with a classifier but without a
@@ -35,6 +36,7 @@ public record DemoReport(
     Double accuracyAllClassifications,
     long heldOutClassifications,
     Latency latencyMs,
+    Latency windowLatencyMs,
     long lostWindows,
     long duplicateOutputs,
     long unclassifiedAfterFirstClassifier) {

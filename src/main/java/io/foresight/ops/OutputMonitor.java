@@ -46,6 +46,8 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
       long heldOutClassified,
       double latencyP50Ms,
       double latencyP99Ms,
+      double windowLatencyP50Ms,
+      double windowLatencyP99Ms,
       Map<String, Long> dlqByReason) {
 
     /** Windows emitted but not (yet) scored. */
@@ -74,6 +76,8 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   private long judged;
   private final Map<String, Boolean> latestBySeries = new HashMap<>();
   private final List<Long> latencies = new ArrayList<>();
+  /** Same clock for windows: completing timestep to the window's arrival (ingest's share). */
+  private final List<Long> windowLatencies = new ArrayList<>();
   private long firstClassificationAt = Long.MAX_VALUE;
 
   /**
@@ -118,7 +122,12 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
 
   private void take(ConsumerRecord<String, byte[]> record, long now) {
     switch (record.topic()) {
-      case Topics.WINDOWS -> windows++;
+      case Topics.WINDOWS -> {
+        windows++;
+        if (record.timestamp() >= firstClassificationAt) {
+          windowLatencies.add(now - record.timestamp());
+        }
+      }
       case Topics.DLQ -> {
         dlq++;
         var reason = record.headers().lastHeader(io.foresight.wire.DeadLetters.REASON);
@@ -174,6 +183,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
       }
     }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] sortedWindows = windowLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
     long latestRight = latestBySeries.values().stream().filter(b -> b).count();
     return new Snapshot(
         windows,
@@ -188,12 +198,15 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
         judged,
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
+        percentile(sortedWindows, 0.50),
+        percentile(sortedWindows, 0.99),
         Map.copyOf(dlqByReason));
   }
 
   /** Forgets the latencies seen so far (a benchmark's warm-up). */
   public synchronized void resetLatencies() {
     latencies.clear();
+    windowLatencies.clear();
   }
 
   static double percentile(long[] sorted, double q) {

@@ -12,8 +12,12 @@ public final class StreamsApps {
 
   /**
    * Exactly-once (v2) processing, a 50 ms commit interval (under exactly-once nothing is visible
-   * downstream before its transaction commits, so the interval bounds end-to-end latency), and the
-   * given client properties passed through.
+   * downstream before its transaction commits, so the interval bounds end-to-end latency), a 10 ms
+   * poll, and the given client properties passed through.
+   *
+   * <p>Why the short poll: a stream thread with nothing buffered blocks in {@code poll} for {@code
+   * poll.ms} (100 ms by default) before it looks at commits and wall-clock punctuations again, so the
+   * last window of a quiet spell waited up to 100 ms for its commit in each of ingest and scorer.
    *
    * @param kafka client properties: bootstrap servers, TLS/SASL settings, overrides
    * @param threads stream threads in this instance
@@ -23,6 +27,7 @@ public final class StreamsApps {
     Properties props = new Properties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+    props.put(StreamsConfig.POLL_MS_CONFIG, 10);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     props.put(StreamsConfig.producerPrefix("linger.ms"), 5);
     props.putAll(kafka);

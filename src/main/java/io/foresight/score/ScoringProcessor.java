@@ -127,8 +127,9 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
       }
     }
     pending.sort(java.util.Comparator.comparingLong(Pending::storeKey));
+    // Checked four times per maxWait, so a partial batch waits at most about 1.25 maxWait.
     context.schedule(
-        Duration.ofMillis(options.maxWaitMs()), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaited);
+        Duration.ofMillis(Math.max(1, options.maxWaitMs() / 4)), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaited);
   }
 
   @Override

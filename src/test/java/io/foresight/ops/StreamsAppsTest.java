@@ -19,6 +19,7 @@ class StreamsAppsTest {
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50)
+        .containsEntry(StreamsConfig.POLL_MS_CONFIG, 10)
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "foresight-ingest")
