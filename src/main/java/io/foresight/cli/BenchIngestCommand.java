@@ -116,6 +116,7 @@ final class BenchIngestCommand implements Callable<Integer> {
   /** Writes the fleet's steps to {@code foresight.timesteps}; returns the records written. */
   private long produce(Map<String, Object> client) {
     Map<String, Object> config = new java.util.HashMap<>(client);
+    config.putAll(EmbeddedKafka.producerTimeouts());
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
@@ -123,7 +124,10 @@ final class BenchIngestCommand implements Callable<Integer> {
           StreamProducer.Options.defaults().withChunkSize(chunk).withMaxSteps(steps));
       run.run();
       if (run.sendErrors() > 0) {
-        throw new IllegalStateException("producing failed", run.firstError());
+        throw new IllegalStateException(String.format(Locale.ROOT,
+            "producing failed: the producer reported %,d failed sends (%,d of %,d steps sent before it"
+                + " stopped); first error: %s", run.sendErrors(), run.timesteps(), steps, run.firstError()),
+            run.firstError());
       }
       return run.records();
     }
@@ -135,6 +139,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Map<String, Object> producerConfig = new java.util.HashMap<>(client);
+    producerConfig.putAll(EmbeddedKafka.producerTimeouts());
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     List<TopicPartition> source = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {

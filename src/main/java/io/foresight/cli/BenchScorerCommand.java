@@ -112,6 +112,7 @@ final class BenchScorerCommand implements Callable<Integer> {
 
   private static void produce(Map<String, Object> client, List<Window> data) {
     Map<String, Object> config = new HashMap<>(client);
+    config.putAll(EmbeddedKafka.producerTimeouts());
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {

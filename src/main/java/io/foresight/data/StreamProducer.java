@@ -29,8 +29,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>Pacing: a token bucket of {@code stepsPerSecond} tokens a second holding at most 10 ms of tokens
  * (and at least one chunk), starting empty; a send waits, in sleeps of at most 10 ms, until it has a
  * token per step. Rate 0 sends as fast as the producer accepts. {@link #run} returns when the step
- * limit or the duration is reached, the source is exhausted, or {@link #stop} is called, after
- * flushing the producer. The counters may be read from any thread while it runs. The producer is not
+ * limit or the duration is reached, the source is exhausted, a send fails ({@link #firstError}), or
+ * {@link #stop} is called, after flushing the producer. The counters may be read from any thread while it runs. The producer is not
  * closed: it belongs to the caller.
  */
 public final class StreamProducer implements Runnable {
@@ -206,7 +206,10 @@ public final class StreamProducer implements Runnable {
   }
 
   private boolean done() {
+    // A failed send is final (the producer has already retried it until delivery.timeout.ms): stop
+    // at once rather than keep sending after a hole, so that callers see the failure promptly.
     return stopped
+        || firstError.get() != null
         || (options.maxSteps() > 0 && timesteps.get() >= options.maxSteps())
         || (hasDeadline && System.nanoTime() - deadline >= 0);
   }

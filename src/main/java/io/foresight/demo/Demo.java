@@ -171,6 +171,7 @@ public final class Demo {
       monitorThread.start();
 
       Map<String, Object> producerConfig = new HashMap<>(kafka);
+      producerConfig.putAll(EmbeddedKafka.producerTimeouts());
       producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
       KafkaProducer<String, byte[]> kafkaProducer =
           new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
@@ -201,6 +202,10 @@ public final class Demo {
       }
       producer.stop();
       producerThread.join(10_000);
+      if (producer.firstError() != null) {
+        out.println("PRODUCING FAILED: " + producer.sendErrors() + " sends failed; first error: "
+            + producer.firstError());
+      }
       out.println("producing stopped; waiting for every window to be scored...");
       drain(monitor);
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -121,6 +121,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     throw failure;
   }
 
+  /**
+   * Producer timeouts for clients of an in-process broker: {@code request.timeout.ms} of 2 minutes and
+   * {@code delivery.timeout.ms} of 10 minutes (the defaults are 30 s and 2 minutes). Idempotence and
+   * acks stay at their defaults (on, all).
+   *
+   * <p>Why: the broker and its clients share one JVM and, here, two cores. A stall (a loaded host,
+   * GC, the safepoints of {@code jstack}) stops the broker as well, yet the clients' timers count it.
+   * A request timeout only disconnects and retries, which the idempotent producer dedupes. A delivery
+   * timeout is worse: the producer fails the batches whose fate it does not know (in flight ones
+   * included, even though the broker may still write them), bumps its epoch and restarts that
+   * partition's sequence at 0 (Kafka 4.3.1 {@code Sender.failExpiredBatches},
+   * {@code TransactionManager.maybeResolveSequences}/{@code bumpIdempotentProducerEpoch}). The broker
+   * then logs {@code OutOfOrderSequenceException ... 0 (incoming seq. number)} for the rewritten or
+   * late batches, and the sends fail. A stall counts against a deadline; it is not a dead broker.
+   */
+  public static Map<String, Object> producerTimeouts() {
+    return Map.of(
+        "request.timeout.ms", 120_000,
+        "delivery.timeout.ms", 600_000);
+  }
+
   /** The {@code bootstrap.servers} value for clients: {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return bootstrapServers;

@@ -132,4 +132,32 @@ class StreamProducerTest {
     assertThatThrownBy(() -> d.withIntervalMs(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withMaxSteps(-1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aFailedSendStopsProducingAndIsReported() {
+    // The fifth send fails as a producer does once delivery.timeout.ms has run out.
+    MockProducer<String, byte[]> mock = new MockProducer<>(true, null,
+        new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer()) {
+      private int sends;
+
+      @Override
+      public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+          ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+        if (++sends == 5) {
+          callback.onCompletion(null, new org.apache.kafka.common.errors.TimeoutException("expired"));
+          return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException());
+        }
+        return super.send(record, callback);
+      }
+    };
+    StreamProducer producer = new StreamProducer(mock, new SimulatedFleet(5, 3, 4).asSource(0),
+        StreamProducer.Options.defaults());
+
+    producer.run(); // an endless source: only the failure ends it
+
+    assertThat(producer.sendErrors()).isEqualTo(1);
+    assertThat(producer.firstError()).hasMessage("expired");
+    assertThat(mock.history()).hasSize(4);
+  }
 }
