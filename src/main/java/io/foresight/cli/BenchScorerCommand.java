@@ -143,7 +143,7 @@ final class BenchScorerCommand implements Callable<Integer> {
         Inference.run(lease.net(), warmUp, batch, Inference.MAX_BATCH_STEPS);
       }
       StreamsBuilder builder = new StreamsBuilder();
-      ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, 20), registry);
+      ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, ScoringTopology.Options.defaults().maxWaitMs()), registry);
       double seconds =
           BenchStreams.secondsUntil(
               builder.build(), client, stateDir, registry.counter("foresight.scorer.windows"), windows, "windows");

@@ -36,8 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores windows in micro-batches: a window waits in the pending store until {@code batchSize} have
- * gathered or {@code maxWaitMs} has passed, then the whole batch goes through one forward pass under a
- * lease on the current model. Each window yields one embedding and, when the model has a classifier,
+ * gathered, or its partition's input pauses (no window arrived between two checks, {@value
+ * #PAUSE_CHECK_MS} ms apart), or it has waited {@code maxWaitMs} while windows kept arriving; then the
+ * whole batch goes through one forward pass under a lease on the current model, and a commit is
+ * requested so that the results become visible at once rather than at the next commit interval. Each window yields one embedding and, when the model has a classifier,
  * one classification, both stamped with the model version and carrying the timestamp of the window's
  * record (that of the timestep that completed it).
  *
@@ -77,8 +79,21 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private final MeterRegistry registry;
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, Counter> classificationsByLabel = new java.util.HashMap<>();
-  /** Wall-clock time the oldest pending window arrived; the punctuation flushes only after maxWaitMs. */
+  /** How often a partial batch is checked for a pause in its partition's input. */
+  static final long PAUSE_CHECK_MS = 5;
+
+  /**
+   * Milliseconds the current stream thread has spent in forward passes. A thread runs its tasks'
+   * processors one at a time, so while it scores one partition's batch no window can reach another's:
+   * that time does not count as waiting for a batch to fill.
+   */
+  private static final ThreadLocal<long[]> THREAD_SCORING_MS = ThreadLocal.withInitial(() -> new long[1]);
+
+  /** Wall-clock time the oldest pending window arrived, and the thread's scoring time then. */
   private long oldestPendingMs;
+  private long scoringMsAtOldest;
+  /** Whether a window arrived since the last check: while they keep coming, the batch keeps filling. */
+  private boolean arrivedSinceCheck;
   private ProcessorContext<String, Outgoing> context;
   private KeyValueStore<Long, byte[]> store;
   private long nextKey;
@@ -127,9 +142,10 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
       }
     }
     pending.sort(java.util.Comparator.comparingLong(Pending::storeKey));
-    // Checked four times per maxWait, so a partial batch waits at most about 1.25 maxWait.
     context.schedule(
-        Duration.ofMillis(Math.max(1, options.maxWaitMs() / 4)), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaited);
+        Duration.ofMillis(Math.min(PAUSE_CHECK_MS, options.maxWaitMs())),
+        PunctuationType.WALL_CLOCK_TIME,
+        this::flushIfPaused);
   }
 
   @Override
@@ -145,22 +161,29 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     store.put(key, ByteBuffer.allocate(8 + record.value().length).putLong(record.timestamp()).put(record.value()).array());
     if (pending.isEmpty()) {
       oldestPendingMs = context.currentSystemTimeMs();
+      scoringMsAtOldest = THREAD_SCORING_MS.get()[0];
     }
     pending.add(new Pending(key, record.key() != null ? record.key() : window.entity(), record.timestamp(), window));
+    arrivedSinceCheck = true;
     if (pending.size() >= options.batchSize()) {
       flush();
     }
   }
 
   /**
-   * Flushes a partial batch only once its oldest window has waited {@code maxWaitMs}. Flushing on
-   * every punctuation regardless made a backlogged scorer score batches of about one window: each
-   * punctuation also makes Kafka Streams halve the records it processes per loop, down to one.
+   * Scores a partial batch when the input has paused, or when its oldest window has waited {@code
+   * maxWaitMs}, not counting the thread's time in forward passes. Why not on a plain timer: while this
+   * thread runs another partition's forward pass, windows here age without the input having paused,
+   * and scoring them then split a backlog into small batches; and a timer short enough for latency also made Kafka Streams, which halves the
+   * records it processes per loop after each punctuation, hand over windows one at a time. Under a
+   * backlog every check sees new windows, so batches fill.
    */
-  private void flushIfWaited(long now) {
-    if (!pending.isEmpty() && now - oldestPendingMs >= options.maxWaitMs()) {
+  private void flushIfPaused(long now) {
+    long filling = now - oldestPendingMs - (THREAD_SCORING_MS.get()[0] - scoringMsAtOldest);
+    if (!pending.isEmpty() && (!arrivedSinceCheck || filling >= options.maxWaitMs())) {
       flush();
     }
+    arrivedSinceCheck = false;
   }
 
   private void flush() {
@@ -197,7 +220,9 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     }
     long start = System.nanoTime();
     Inference.Output out = Inference.run(lease.net(), tokens, options.batchSize(), Inference.MAX_BATCH_STEPS);
-    batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    long elapsed = System.nanoTime() - start;
+    batchLatency.record(elapsed, TimeUnit.NANOSECONDS);
+    THREAD_SCORING_MS.get()[0] += TimeUnit.NANOSECONDS.toMillis(elapsed);
     batchSize.record(scorable.size());
     List<String> classes = lease.classNames();
     for (int i = 0; i < scorable.size(); i++) {
@@ -236,6 +261,9 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
       endToEnd.record(Math.max(0, System.currentTimeMillis() - p.timestamp), TimeUnit.MILLISECONDS);
     }
     windowsScored.increment(scorable.size());
+    // Under exactly-once nothing scored is visible before its transaction commits: commit now rather
+    // than at the next commit interval (a commit per batch, so at most one per forward pass).
+    context.commit();
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String error) {

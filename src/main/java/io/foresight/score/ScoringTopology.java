@@ -20,7 +20,8 @@ public final class ScoringTopology {
 
   /**
    * @param batchSize windows per forward pass at most
-   * @param maxWaitMs how long a window may wait for its batch to fill
+   * @param maxWaitMs the longest a window waits for its batch to fill while windows keep arriving; a
+   *     partial batch is scored as soon as its partition's input pauses
    */
   public record Options(int batchSize, long maxWaitMs) {
     public Options {
@@ -30,7 +31,7 @@ public final class ScoringTopology {
     }
 
     public static Options defaults() {
-      return new Options(64, 20);
+      return new Options(64, 500);
     }
   }
 

@@ -55,8 +55,15 @@ class ScoringTopologyTest {
   @BeforeEach
   void start() {
     models = new ModelHolder(registry);
+    startDriver(new ScoringTopology.Options(4, 10));
+  }
+
+  private void startDriver(ScoringTopology.Options options) {
+    if (driver != null) {
+      driver.close();
+    }
     StreamsBuilder builder = new StreamsBuilder();
-    ScoringTopology.build(builder, models, new ScoringTopology.Options(4, 10), registry);
+    ScoringTopology.build(builder, models, options, registry);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -125,6 +132,37 @@ class ScoringTopologyTest {
       assertThat(e.get("windowEnd").asLong()).isEqualTo(i * 100 + 31);
     }
     assertThat(registry.counter("foresight.scorer.windows").count()).isEqualTo(6);
+  }
+
+  @Test
+  void aPartialBatchKeepsFillingWhileWindowsArriveAndIsScoredWhenTheInputPauses() {
+    models.offer(checkpoint(1, 2));
+    startDriver(new ScoringTopology.Options(64, 1_000));
+    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
+    send("dev-0", 0, 1_000);
+    driver.advanceWallClockTime(check);
+    send("dev-1", 1, 1_001);
+    driver.advanceWallClockTime(check);
+    assertThat(embeddings.getQueueSize()).as("windows still arriving: the batch waits").isZero();
+    driver.advanceWallClockTime(check);
+    assertThat(embeddings.readRecordsToList()).as("no window since the last check: scored").hasSize(2);
+    assertThat(registry.summary("foresight.scorer.batch.size").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aWindowWaitsNoLongerThanMaxWaitEvenWhileWindowsKeepArriving() {
+    models.offer(checkpoint(1, 2));
+    startDriver(new ScoringTopology.Options(64, 20));
+    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
+    int sent = 0;
+    while (embeddings.isEmpty()) {
+      assertThat(sent).as("windows sent before the first was scored").isLessThan(6);
+      send("dev-0", sent, 1_000 + sent);
+      sent++;
+      driver.advanceWallClockTime(check);
+    }
+    assertThat(sent).isEqualTo(4); // the first window had waited 20 ms at the fourth check
+    assertThat(embeddings.readRecordsToList()).hasSize(4);
   }
 
   @Test
