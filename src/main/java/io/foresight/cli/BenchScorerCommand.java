@@ -44,8 +44,9 @@ import picocli.CommandLine.Option;
  * Then (a) {@link Inference#run} over the tokenised windows in batches of {@code --batch}, after one
  * warm-up batch; (b) the {@link ScoringTopology} app, its {@link ModelHolder} offered a checkpoint of
  * that net and warmed up with one batch likewise, timed from RUNNING until its
- * {@code foresight.scorer.windows} counter reaches the windows produced. PyTorch threads are set once,
- * to {@code --torch-threads}, for both.
+ * {@code foresight.scorer.windows} counter reaches the windows produced (a fresh application id each
+ * round, so each reads every window). The two alternate for {@code --rounds} rounds; the ratio is of
+ * the medians. PyTorch threads are set once, to {@code --torch-threads}, for both.
  */
 @Command(name = "scorer", mixinStandardHelpOptions = true,
     description = "Scorer Streams app windows/s against a bare batched DJL forward of the same windows.")
@@ -66,6 +67,10 @@ final class BenchScorerCommand implements Callable<Integer> {
   @Option(names = "--torch-threads", defaultValue = "1", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
   int torchThreads;
 
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Alternating rounds of each side; the ratio is of the medians (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     BenchIngestCommand.muteClientLogs();
@@ -84,12 +89,22 @@ final class BenchScorerCommand implements Callable<Integer> {
       }
       produce(client, data);
 
-      double bare = windows / bare(net, tokens);
-      double scorer = windows / scorer(client, stateDir, CheckpointCodec.encode(Checkpoint.of(net, 1, CLASSES, Map.of())),
-          tokens.subList(0, Math.min(batch, windows)));
-      System.out.printf(Locale.ROOT, "scorer/bare = %.2f (scorer %,.1f windows/s, bare %,.1f windows/s;"
-              + " %d windows of %d, batch %d, %d torch threads)%n",
-          scorer / bare, scorer, bare, windows, length, batch, torchThreads);
+      byte[] checkpoint = CheckpointCodec.encode(Checkpoint.of(net, 1, CLASSES, Map.of()));
+      List<Double> bareRates = new ArrayList<>();
+      List<Double> scorerRates = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        double bare = windows / bare(net, tokens);
+        double scorer = windows / scorer(client, stateDir.resolve("round-" + round), checkpoint,
+            tokens.subList(0, Math.min(batch, windows)));
+        System.out.printf(Locale.ROOT, "round %d: scorer %,.1f windows/s, bare %,.1f windows/s%n", round, scorer, bare);
+        bareRates.add(bare);
+        scorerRates.add(scorer);
+      }
+      double bare = BenchIngestCommand.median(bareRates);
+      double scorer = BenchIngestCommand.median(scorerRates);
+      System.out.printf(Locale.ROOT, "scorer/bare = %.2f (medians of %d rounds: scorer %,.1f windows/s, bare %,.1f"
+              + " windows/s; %d windows of %d, batch %d, %d torch threads)%n",
+          scorer / bare, rounds, scorer, bare, windows, length, batch, torchThreads);
       return 0;
     } finally {
       BenchIngestCommand.deleteRecursively(stateDir);
