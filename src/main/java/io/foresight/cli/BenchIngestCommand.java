@@ -31,9 +31,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,8 +49,10 @@ import picocli.CommandLine.Option;
  * {@code --rounds} rounds: (a) a read_committed consumer copying every record's bytes to a scratch topic
  * with as many partitions, until all are copied and flushed; (b) the ingest topology (sliding 512/128,
  * integer tokeniser of 41, exactly-once, fresh application id and state directory) from the moment it
- * is RUNNING until its {@code foresight.ingest.timesteps} counter reaches the steps produced. Each side
- * reports the median of its rounds.
+ * is RUNNING until its {@code foresight.ingest.timesteps} counter reaches the steps produced; and, for
+ * scale, (c) a Kafka Streams app with the same settings that only copies the records. Each side
+ * reports the median of its rounds, after {@code --warm-up-rounds} untimed ones: on 2 cores the JIT
+ * compiler took a third of the CPU during a first ingest run, which measures start-up, not throughput.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Ingest Streams app timesteps/s against a plain consumer-to-producer passthrough.")
@@ -62,8 +67,14 @@ final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--chunk", defaultValue = "8", description = "Steps per record (default: ${DEFAULT-VALUE}).")
   int chunk;
 
-  @Option(names = "--rounds", defaultValue = "1", description = "Alternating rounds of each side (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Timed alternating rounds of each side; the ratio is of the medians (default: ${DEFAULT-VALUE}).")
   int rounds;
+
+  @Option(names = "--warm-up-rounds", defaultValue = "1",
+      description = "Untimed rounds of each side first, so that the JIT compiler has compiled both paths"
+          + " (default: ${DEFAULT-VALUE}).")
+  int warmUpRounds;
 
   @Option(names = "--commit-interval-ms",
       description = "Ingest's commit interval (default: the services' own, StreamsApps).")
@@ -87,9 +98,10 @@ final class BenchIngestCommand implements Callable<Integer> {
           produced, records, chunk, Topics.TIMESTEPS);
 
       List<Double> passthrough = new ArrayList<>();
+      List<Double> streamsPassthrough = new ArrayList<>();
       List<Double> ingest = new ArrayList<>();
-      for (int round = 1; round <= rounds; round++) {
-        String scratch = "bench.passthrough." + round;
+      for (int round = 1 - warmUpRounds; round <= rounds; round++) {
+        String scratch = "bench.passthrough." + (round + warmUpRounds);
         try (Admin admin = Admin.create(client)) {
           TopicAdmin.apply(admin, List.of(new TopicDefinition(scratch, partitions, (short) 1, Map.of())), null);
         }
@@ -98,15 +110,27 @@ final class BenchIngestCommand implements Callable<Integer> {
         if (commitIntervalMs != null) {
           ingestClient.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         }
-        double i = produced / ingest(ingestClient, tmp.resolve("streams-" + round), produced);
-        System.out.printf(Locale.ROOT, "round %d: passthrough %,.0f steps/s, ingest %,.0f steps/s%n", round, p, i);
+        double sp = produced / streamsPassthrough(
+            ingestClient, scratch, tmp.resolve("passthrough-" + (round + warmUpRounds)), records);
+        double i = produced / ingest(ingestClient, tmp.resolve("streams-" + (round + warmUpRounds)), produced);
+        String figures = String.format(Locale.ROOT,
+            "passthrough %,.0f steps/s, Streams passthrough %,.0f steps/s, ingest %,.0f steps/s", p, sp, i);
+        if (round < 1) {
+          System.out.println("warm-up: " + figures);
+          continue;
+        }
+        System.out.printf(Locale.ROOT, "round %d: %s%n", round, figures);
         passthrough.add(p);
+        streamsPassthrough.add(sp);
         ingest.add(i);
       }
       double p = median(passthrough);
+      double sp = median(streamsPassthrough);
       double i = median(ingest);
       System.out.printf(Locale.ROOT, "ingest/passthrough = %.2f (ingest %,.0f steps/s, passthrough %,.0f steps/s)%n",
           i / p, i, p);
+      System.out.printf(Locale.ROOT, "for scale: Streams passthrough (exactly-once, no processing)/passthrough = %.2f;"
+          + " ingest/Streams passthrough = %.2f%n", sp / p, i / sp);
       return 0;
     } finally {
       deleteRecursively(tmp);
@@ -167,6 +191,26 @@ final class BenchIngestCommand implements Callable<Integer> {
       producer.flush();
       return (System.nanoTime() - start) / 1e9;
     }
+  }
+
+  /**
+   * The framework's own cost: a Kafka Streams app with the services' settings (exactly-once, commit
+   * interval) that copies every record's bytes to {@code scratch} and does nothing else; returns
+   * seconds since RUNNING until it has copied {@code records}.
+   */
+  private static double streamsPassthrough(Map<String, Object> client, String scratch, Path stateDir, long records)
+      throws InterruptedException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    var copied = registry.counter("bench.copied");
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(Topics.TIMESTEPS, Consumed.with(
+            Serdes.ByteArray(),
+            Serdes.ByteArray()))
+        .peek((key, value) -> copied.increment())
+        .to(scratch, Produced.with(
+            Serdes.ByteArray(),
+            Serdes.ByteArray()));
+    return BenchStreams.secondsUntil(builder.build(), client, stateDir, copied, records, "records");
   }
 
   /** Runs the ingest app until it has accepted {@code produced} steps; returns seconds since RUNNING. */
