@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * produces at {@code --rate} (5,000 timesteps/s by default) through broker, ingest and scorer in one JVM.
  *
  * <p>A fresh model with the fleet's classes is published before the stream starts, so every window is
- * classified from the first; latencies of the first {@code --warm-up} are forgotten (JIT, group joins).
+ * classified from the first; latencies of the first {@code --warm-up} are forgotten (group joins, and
+ * the JIT compiler: on 2 cores its queue of the broker's, clients' and Streams' methods was still full
+ * 75 s into a run, and its compile bursts made the p99).
  * Two passes, each on its own fresh broker: {@code serving} (ingest and scorer, the seed model alone:
  * the path whose latency users see when the trainer runs elsewhere, on a GPU) and {@code trainer} (the
  * live trainer too, in the same JVM on the same cores, publishing versions the scorer swaps in).
@@ -41,11 +43,11 @@ final class BenchE2eCommand implements Callable<Integer> {
   @Mixin TrainerOptions trainer;
   @Mixin ScorerOptions scorer;
 
-  @Option(names = "--duration", defaultValue = "80s",
+  @Option(names = "--duration", defaultValue = "150s",
       description = "Producing time of each pass, warm-up included (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--warm-up", defaultValue = "20s",
+  @Option(names = "--warm-up", defaultValue = "60s",
       description = "Latencies of this first part of each pass are not counted (default: ${DEFAULT-VALUE}).")
   Duration warmUp;
 

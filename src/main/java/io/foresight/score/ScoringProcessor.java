@@ -39,8 +39,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * gathered, or its partition's input pauses (no window arrived between two checks, {@value
  * #PAUSE_CHECK_MS} ms apart), or it has waited {@code maxWaitMs} while windows kept arriving; then the
  * whole batch goes through one forward pass under a lease on the current model, and a commit is
- * requested so that the results become visible at once rather than at the next commit interval. Each window yields one embedding and, when the model has a classifier,
- * one classification, both stamped with the model version and carrying the timestamp of the window's
+ * requested so that the results become visible at once rather than at the next commit interval.
+ * Each window yields one embedding and, when the model has a classifier, one classification, both stamped with the model version and carrying the timestamp of the window's
  * record (that of the timestep that completed it).
  *
  * <p>Why a store and not a list: under exactly-once the offsets of the windows read are committed in

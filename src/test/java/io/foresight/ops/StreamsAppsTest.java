@@ -18,7 +18,7 @@ class StreamsAppsTest {
             "foresight-ingest", Path.of("/var/state"), 2);
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
-        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000)
         .containsEntry(StreamsConfig.POLL_MS_CONFIG, 10)
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
         .containsEntry("security.protocol", "SASL_SSL")
