@@ -11,7 +11,7 @@ final class ScorerOptions {
       description = "Windows per forward pass at most (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--scorer-max-wait-ms", defaultValue = "500",
+  @Option(names = "--scorer-max-wait-ms", defaultValue = "20",
       description = "Longest a window waits for its batch to fill while windows keep arriving; a partial"
           + " batch is scored as soon as its partition's input pauses (default: ${DEFAULT-VALUE}).")
   long maxWaitMs;

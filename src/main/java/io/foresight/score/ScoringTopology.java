@@ -31,7 +31,7 @@ public final class ScoringTopology {
     }
 
     public static Options defaults() {
-      return new Options(64, 500);
+      return new Options(64, 20);
     }
   }
 
