@@ -174,9 +174,10 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
    * Scores a partial batch when the input has paused, or when its oldest window has waited {@code
    * maxWaitMs}, not counting the thread's time in forward passes. Why not on a plain timer: while this
    * thread runs another partition's forward pass, windows here age without the input having paused,
-   * and scoring them then split a backlog into small batches; and a timer short enough for latency also made Kafka Streams, which halves the
-   * records it processes per loop after each punctuation, hand over windows one at a time. Under a
-   * backlog every check sees new windows, so batches fill.
+   * and scoring them then split a backlog into small batches; and a timer short enough for latency
+   * also made Kafka Streams, which halves the records it processes per loop after each punctuation,
+   * hand over windows one at a time. Under a backlog every check sees new windows, so batches fill.
+   * Keep maxWaitMs short all the same: a scorer short of CPU sees new windows at every check too.
    */
   private void flushIfPaused(long now) {
     long filling = now - oldestPendingMs - (THREAD_SCORING_MS.get()[0] - scoringMsAtOldest);
