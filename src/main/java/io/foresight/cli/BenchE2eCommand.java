@@ -92,8 +92,9 @@ final class BenchE2eCommand implements Callable<Integer> {
         DemoReport report = new Demo(base.withSeed(seed, withTrainer, warmUp), progress).run();
         results.put(pass, report);
         lines.add(String.format(Locale.ROOT,
-            "%-8s p50 %4.0f ms  p99 %5.0f ms  (windows visible: p50 %4.0f ms, p99 %5.0f ms; %,d timesteps at %,.0f/s, %,d windows, %,d classified,"
-                + " %d lost, %d duplicates, model versions served %s)",
+            "%-8s p50 %4.0f ms  p99 %5.0f ms  (windows visible: p50 %4.0f ms, p99 %5.0f ms;"
+                + " %,d timesteps at %,.0f/s, %,d windows, %,d classified, %d lost, %d duplicates,"
+                + " model versions served %s)",
             pass, report.latencyMs().p50(), report.latencyMs().p99(), report.windowLatencyMs().p50(),
             report.windowLatencyMs().p99(), report.timestepsProduced(),
             report.timestepsProduced() / (double) duration.toSeconds(), report.windowsEmitted(),

@@ -77,7 +77,8 @@ final class BenchIngestCommand implements Callable<Integer> {
   int warmUpRounds;
 
   @Option(names = "--commit-interval-ms",
-      description = "Ingest's commit interval (default: the services' own, StreamsApps).")
+      description = "Commit interval of the ingest app and of the Streams passthrough (default: the"
+          + " services' own, StreamsApps).")
   Integer commitIntervalMs;
 
   @Override
@@ -100,19 +101,19 @@ final class BenchIngestCommand implements Callable<Integer> {
       List<Double> passthrough = new ArrayList<>();
       List<Double> streamsPassthrough = new ArrayList<>();
       List<Double> ingest = new ArrayList<>();
+      Map<String, Object> streamsClient = new java.util.HashMap<>(client);
+      if (commitIntervalMs != null) {
+        streamsClient.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+      }
       for (int round = 1 - warmUpRounds; round <= rounds; round++) {
         String scratch = "bench.passthrough." + (round + warmUpRounds);
         try (Admin admin = Admin.create(client)) {
           TopicAdmin.apply(admin, List.of(new TopicDefinition(scratch, partitions, (short) 1, Map.of())), null);
         }
         double p = produced / passthrough(client, scratch, partitions, records);
-        Map<String, Object> ingestClient = new java.util.HashMap<>(client);
-        if (commitIntervalMs != null) {
-          ingestClient.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        }
         double sp = produced / streamsPassthrough(
-            ingestClient, scratch, tmp.resolve("passthrough-" + (round + warmUpRounds)), records);
-        double i = produced / ingest(ingestClient, tmp.resolve("streams-" + (round + warmUpRounds)), produced);
+            streamsClient, scratch, tmp.resolve("passthrough-" + (round + warmUpRounds)), records);
+        double i = produced / ingest(streamsClient, tmp.resolve("streams-" + (round + warmUpRounds)), produced);
         String figures = String.format(Locale.ROOT,
             "passthrough %,.0f steps/s, Streams passthrough %,.0f steps/s, ingest %,.0f steps/s", p, sp, i);
         if (round < 1) {
@@ -203,13 +204,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     var copied = registry.counter("bench.copied");
     StreamsBuilder builder = new StreamsBuilder();
-    builder.stream(Topics.TIMESTEPS, Consumed.with(
-            Serdes.ByteArray(),
-            Serdes.ByteArray()))
+    builder.stream(Topics.TIMESTEPS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .peek((key, value) -> copied.increment())
-        .to(scratch, Produced.with(
-            Serdes.ByteArray(),
-            Serdes.ByteArray()));
+        .to(scratch, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     return BenchStreams.secondsUntil(builder.build(), client, stateDir, copied, records, "records");
   }
 

@@ -158,7 +158,8 @@ final class BenchScorerCommand implements Callable<Integer> {
         Inference.run(lease.net(), warmUp, batch, Inference.MAX_BATCH_STEPS);
       }
       StreamsBuilder builder = new StreamsBuilder();
-      ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, ScoringTopology.Options.defaults().maxWaitMs()), registry);
+      long maxWaitMs = ScoringTopology.Options.defaults().maxWaitMs();
+      ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, maxWaitMs), registry);
       double seconds =
           BenchStreams.secondsUntil(
               builder.build(), client, stateDir, registry.counter("foresight.scorer.windows"), windows, "windows");

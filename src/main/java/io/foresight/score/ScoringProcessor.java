@@ -40,8 +40,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * #PAUSE_CHECK_MS} ms apart), or it has waited {@code maxWaitMs} while windows kept arriving; then the
  * whole batch goes through one forward pass under a lease on the current model, and a commit is
  * requested so that the results become visible at once rather than at the next commit interval.
- * Each window yields one embedding and, when the model has a classifier, one classification, both stamped with the model version and carrying the timestamp of the window's
- * record (that of the timestep that completed it).
+ * Each window yields one embedding and, when the model has a classifier, one classification, both
+ * stamped with the model version and carrying the timestamp of the window's record (that of the
+ * timestep that completed it).
  *
  * <p>Why a store and not a list: under exactly-once the offsets of the windows read are committed in
  * the same transaction as the store's changelog, so a window that waits across a commit is restored
@@ -57,6 +58,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * both registered at zero).
  */
 final class ScoringProcessor implements Processor<String, byte[], String, ScoringProcessor.Outgoing> {
+
+  /** How often a partial batch is checked for a pause in its partition's input. */
+  static final long PAUSE_CHECK_MS = 5;
 
   /** A record to send: its topic and value bytes (the key travels in the Kafka record). */
   record Outgoing(String topic, byte[] value) {}
@@ -79,9 +83,6 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private final MeterRegistry registry;
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, Counter> classificationsByLabel = new java.util.HashMap<>();
-  /** How often a partial batch is checked for a pause in its partition's input. */
-  static final long PAUSE_CHECK_MS = 5;
-
   /**
    * Milliseconds the current stream thread has spent in forward passes. A thread runs its tasks'
    * processors one at a time, so while it scores one partition's batch no window can reach another's:

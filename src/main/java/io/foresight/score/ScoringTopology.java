@@ -20,8 +20,9 @@ public final class ScoringTopology {
 
   /**
    * @param batchSize windows per forward pass at most
-   * @param maxWaitMs the longest a window waits for its batch to fill while windows keep arriving; a
-   *     partial batch is scored as soon as its partition's input pauses
+   * @param maxWaitMs the longest a window waits for its batch to fill while windows keep arriving (the
+   *     thread's forward passes not counted); a partial batch is scored as soon as its partition's
+   *     input pauses
    */
   public record Options(int batchSize, long maxWaitMs) {
     public Options {

@@ -30,6 +30,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,6 +168,32 @@ class ScoringTopologyTest {
     }
     assertThat(sent).isEqualTo(4); // the first window had waited 20 ms at the fourth check
     assertThat(embeddings.readRecordsToList()).hasSize(4);
+  }
+
+  @Test
+  void aScoredBatchRequestsACommitSoItsResultsAreVisibleAtOnce() {
+    models.offer(checkpoint(1, 2));
+    MockProcessorContext<String, ScoringProcessor.Outgoing> context = new MockProcessorContext<>();
+    KeyValueStore<Long, byte[]> store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ScoringTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    context.setCurrentSystemTimeMs(2_000);
+    ScoringProcessor processor = new ScoringProcessor(models, new ScoringTopology.Options(2, 1_000), registry);
+    processor.init(context);
+    for (int i = 0; i < 2; i++) {
+      float[] values = new float[32];
+      Window w = new Window("dev-" + i, 0, 31, i, values);
+      processor.process(new Record<>("dev-" + i, WindowCodec.encode(w), 1_000L));
+      if (i == 0) {
+        assertThat(context.committed()).as("nothing scored yet").isFalse();
+      }
+    }
+    assertThat(context.forwarded()).hasSize(4); // an embedding and a classification per window
+    assertThat(context.committed()).isTrue();
   }
 
   @Test
