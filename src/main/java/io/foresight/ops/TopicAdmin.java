@@ -16,9 +16,12 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Brings a cluster's topics to what {@link TopicDefinition}s say, and checks that they exist.
@@ -137,8 +140,12 @@ public final class TopicAdmin {
   }
 
   /**
-   * Waits until the cluster serves every partition of the topics just created or grown, with a leader:
-   * the controller acknowledges creation before brokers serve it, and callers produce right after.
+   * Waits until the cluster serves every partition of the topics just created or grown: each has a
+   * leader in the metadata and that leader answers a ListOffsets for it. The controller acknowledges
+   * creation before brokers serve it, and a broker publishes itself as leader in its metadata a moment
+   * before its log manager is ready; an idempotent producer whose first batches met that moment
+   * (NOT_LEADER_OR_FOLLOWER) was seen retrying OUT_OF_ORDER_SEQUENCE_NUMBER for minutes on the
+   * in-process broker. Callers produce right after this returns.
    */
   private static void awaitPartitions(Admin admin, Map<String, Integer> expected)
       throws InterruptedException, ExecutionException {
@@ -155,11 +162,11 @@ public final class TopicAdmin {
           return description.partitions().size() >= entry.getValue()
               && description.partitions().stream().allMatch(p -> p.leader() != null);
         });
-        if (served) {
+        if (served && leadersAnswer(admin, described)) {
           return;
         }
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        if (!(e.getCause() instanceof RetriableException)) {
           throw e;
         }
       }
@@ -168,6 +175,23 @@ public final class TopicAdmin {
             + AWAIT_PARTITIONS.toSeconds() + " s: " + expected.keySet());
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** Whether every partition's leader answers a ListOffsets (latest) for it now. */
+  private static boolean leadersAnswer(Admin admin, Map<String, TopicDescription> described)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    described.values().forEach(description -> description.partitions().forEach(p ->
+        latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest())));
+    try {
+      admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(1_000)).all().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        return false;
+      }
+      throw e;
     }
   }
 

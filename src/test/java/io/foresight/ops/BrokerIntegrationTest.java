@@ -145,6 +145,32 @@ class BrokerIntegrationTest {
   }
 
   @Test
+  void applyReturnsOnlyOnceEveryNewPartitionTakesWritesAtTheFirstAttempt() throws Exception {
+    // A producer that met a partition whose leader was not ready yet (NOT_LEADER_OR_FOLLOWER) once
+    // retried OUT_OF_ORDER_SEQUENCE_NUMBER for minutes; apply must not return before that moment passed.
+    List<TopicDefinition> definitions = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      definitions.add(new TopicDefinition("it.ready." + i, 4, (short) 1, Map.of()));
+    }
+    TopicAdmin.apply(admin, definitions, null);
+
+    Map<String, Object> producerConfig = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+      for (TopicDefinition definition : definitions) {
+        for (int partition = 0; partition < definition.partitions(); partition++) {
+          producer.send(new ProducerRecord<>(definition.name(), partition, "k", "v"));
+        }
+      }
+      producer.flush();
+      assertThat(producerMetric(producer, "record-error-total")).isZero();
+      assertThat(producerMetric(producer, "record-retry-total")).isZero();
+    }
+  }
+
+  @Test
   void applyRaisesPartitionsAndSetsConfigsThatDiffer() throws Exception {
     String topic = "it.drifted";
     create(new NewTopic(topic, 1, (short) 1).configs(Map.of("retention.ms", "1000")));
@@ -207,6 +233,13 @@ class BrokerIntegrationTest {
       }
       Thread.sleep(50);
     }
+  }
+
+  private static double producerMetric(KafkaProducer<?, ?> producer, String name) {
+    return producer.metrics().entrySet().stream()
+        .filter(e -> e.getKey().group().equals("producer-metrics") && e.getKey().name().equals(name))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .findFirst().orElseThrow();
   }
 
   private static Config config(String topic) throws Exception {
