@@ -45,14 +45,17 @@ import picocli.CommandLine.Option;
  * passthrough of the same records, both on one in-process broker in one run.
  *
  * <p>It pre-produces {@code --steps} timesteps of a 100-device {@link SimulatedFleet} (integer counts,
- * {@code --chunk} steps per record, unpaced) to {@code foresight.timesteps}, then times, alternating for
- * {@code --rounds} rounds: (a) a read_committed consumer copying every record's bytes to a scratch topic
- * with as many partitions, until all are copied and flushed; (b) the ingest topology (sliding 512/128,
- * integer tokeniser of 41, exactly-once, fresh application id and state directory) from the moment it
- * is RUNNING until its {@code foresight.ingest.timesteps} counter reaches the steps produced; and, for
- * scale, (c) a Kafka Streams app with the same settings that only copies the records. Each side
- * reports the median of its rounds, after {@code --warm-up-rounds} untimed ones: on 2 cores the JIT
- * compiler took a third of the CPU during a first ingest run, which measures start-up, not throughput.
+ * {@code --chunk} steps per record, unpaced) to {@code foresight.timesteps}, then measures, alternating
+ * for {@code --rounds} rounds: (a) a read_committed consumer copying every record's bytes to a scratch
+ * topic with as many partitions, until all are copied and flushed; (b) the ingest topology (sliding
+ * 512/128, integer tokeniser of 41, the services' exactly-once settings, fresh application id and state
+ * directory) until its {@code foresight.ingest.timesteps} counter reaches the steps produced; and, for
+ * scale, (c) a Kafka Streams app with the same settings that only copies the records. Each is a steady
+ * rate: timed from its first record (the plain consumer's first non-empty poll, the Streams apps'
+ * counters first read above zero), so that group join, task and transaction start-up and the first
+ * fetch, which a long-running service pays once, are left out of all three alike. Each side reports
+ * the median of its rounds, after {@code --warm-up-rounds} untimed ones: on 2 cores the JIT compiler
+ * took a third of the CPU during a first ingest run, which measures start-up, not throughput.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Ingest Streams app timesteps/s against a plain consumer-to-producer passthrough.")
@@ -61,7 +64,7 @@ final class BenchIngestCommand implements Callable<Integer> {
   private static final int DEVICES = 100;
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
-  @Option(names = "--steps", defaultValue = "2000000", description = "Timesteps to produce (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "8000000", description = "Timesteps to produce (default: ${DEFAULT-VALUE}).")
   long steps;
 
   @Option(names = "--chunk", defaultValue = "8", description = "Steps per record (default: ${DEFAULT-VALUE}).")
@@ -75,6 +78,11 @@ final class BenchIngestCommand implements Callable<Integer> {
       description = "Untimed rounds of each side first, so that the JIT compiler has compiled both paths"
           + " (default: ${DEFAULT-VALUE}).")
   int warmUpRounds;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "Stream threads of the ingest app and of the Streams passthrough; the ingest service's"
+          + " default is 1 (default: ${DEFAULT-VALUE}).")
+  int threads;
 
   @Option(names = "--commit-interval-ms",
       description = "Commit interval of the ingest app and of the Streams passthrough (default: the"
@@ -110,10 +118,10 @@ final class BenchIngestCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(client)) {
           TopicAdmin.apply(admin, List.of(new TopicDefinition(scratch, partitions, (short) 1, Map.of())), null);
         }
-        double p = produced / passthrough(client, scratch, partitions, records);
-        double sp = produced / streamsPassthrough(
-            streamsClient, scratch, tmp.resolve("passthrough-" + (round + warmUpRounds)), records);
-        double i = produced / ingest(streamsClient, tmp.resolve("streams-" + (round + warmUpRounds)), produced);
+        double p = chunk * passthrough(client, scratch, partitions, records);
+        double sp = chunk * streamsPassthrough(
+            streamsClient, scratch, tmp.resolve("passthrough-" + (round + warmUpRounds)), threads, records);
+        double i = ingest(streamsClient, tmp.resolve("streams-" + (round + warmUpRounds)), threads, produced);
         String figures = String.format(Locale.ROOT,
             "passthrough %,.0f steps/s, Streams passthrough %,.0f steps/s, ingest %,.0f steps/s", p, sp, i);
         if (round < 1) {
@@ -158,7 +166,10 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
   }
 
-  /** Copies every record of {@code foresight.timesteps} to {@code scratch}; returns seconds taken. */
+  /**
+   * Copies every record of {@code foresight.timesteps} to {@code scratch}; returns records/s from the
+   * first non-empty poll until the last copy is flushed.
+   */
   private static double passthrough(Map<String, Object> client, String scratch, int partitions, long records) {
     Map<String, Object> consumerConfig = new java.util.HashMap<>(client);
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -176,11 +187,14 @@ final class BenchIngestCommand implements Callable<Integer> {
             new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
       consumer.assign(source);
       consumer.seekToBeginning(source);
-      long start = System.nanoTime();
-      long deadline = start + TIMEOUT.toNanos();
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      long first = 0;
       long copied = 0;
       while (copied < records) {
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+        if (first == 0 && !batch.isEmpty()) {
+          first = System.nanoTime();
+        }
         for (ConsumerRecord<byte[], byte[]> r : batch) {
           producer.send(new ProducerRecord<>(scratch, r.partition(), r.key(), r.value()));
         }
@@ -190,16 +204,17 @@ final class BenchIngestCommand implements Callable<Integer> {
         }
       }
       producer.flush();
-      return (System.nanoTime() - start) / 1e9;
+      return BenchStreams.rateAfterFirst(first, 0, records);
     }
   }
 
   /**
    * The framework's own cost: a Kafka Streams app with the services' settings (exactly-once, commit
-   * interval) that copies every record's bytes to {@code scratch} and does nothing else; returns
-   * seconds since RUNNING until it has copied {@code records}.
+   * interval) that copies every record's bytes to {@code scratch} and does nothing else; returns its
+   * steady records/s.
    */
-  private static double streamsPassthrough(Map<String, Object> client, String scratch, Path stateDir, long records)
+  private static double streamsPassthrough(
+      Map<String, Object> client, String scratch, Path stateDir, int threads, long records)
       throws InterruptedException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     var copied = registry.counter("bench.copied");
@@ -207,26 +222,35 @@ final class BenchIngestCommand implements Callable<Integer> {
     builder.stream(Topics.TIMESTEPS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .peek((key, value) -> copied.increment())
         .to(scratch, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    return BenchStreams.secondsUntil(builder.build(), client, stateDir, copied, records, "records");
+    return BenchStreams.steadyRate(builder.build(), client, stateDir, threads, copied, records, "records");
   }
 
-  /** Runs the ingest app until it has accepted {@code produced} steps; returns seconds since RUNNING. */
-  private static double ingest(Map<String, Object> client, Path stateDir, long produced) throws InterruptedException {
+  /** Runs the ingest app until it has accepted {@code produced} steps; returns its steady steps/s. */
+  private static double ingest(Map<String, Object> client, Path stateDir, int threads, long produced)
+      throws InterruptedException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     StreamsBuilder builder = new StreamsBuilder();
     WindowingTopology.build(builder, WindowSpec.sliding(512, 128), Tokenizer.integer(41), registry);
-    return BenchStreams.secondsUntil(
-        builder.build(), client, stateDir, registry.counter("foresight.ingest.timesteps"), produced, "steps");
+    return BenchStreams.steadyRate(builder.build(), client, stateDir, threads,
+        registry.counter("foresight.ingest.timesteps"), produced, "steps");
   }
 
   /**
    * Client warnings about settings (state directory under /tmp, exception handlers) and shutdown
    * chatter say nothing about the figures: keep Kafka and the broker's start line at error/warn.
-   * Loggers read these properties when created, so call this before any Kafka client is built.
+   * Loggers read these properties when created, so call this before any Kafka client is built. A level
+   * given with {@code -D} on the command line wins.
    */
   static void muteClientLogs() {
-    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-    System.setProperty("org.slf4j.simpleLogger.log.io.foresight.ops.EmbeddedKafka", "warn");
+    mute("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    mute("org.slf4j.simpleLogger.log.io.foresight.ops.EmbeddedKafka", "warn");
+  }
+
+  /** Sets a logger's level unless the command line (-D) already chose one. */
+  private static void mute(String property, String level) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, level);
+    }
   }
 
   static double median(List<Double> values) {

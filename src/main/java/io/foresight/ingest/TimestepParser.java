@@ -58,6 +58,16 @@ final class TimestepParser {
 
   /** Parses {@code bytes}; true when the record is usable, else {@link #reason} and {@link #error} say why not. */
   boolean parse(byte[] bytes) {
+    reset();
+    if (bytes != null && scanPlain(bytes)) {
+      plainRecords++;
+      return true;
+    }
+    reset();
+    return parseJson(bytes);
+  }
+
+  private void reset() {
     ts = 0;
     intervalMs = 0;
     end = false;
@@ -66,6 +76,13 @@ final class TimestepParser {
     error = null;
     valueReason = null;
     valueError = null;
+  }
+
+  /**
+   * The same as {@link #parse} but always with Jackson: what {@link #scanPlain} must agree with, and
+   * what every record it does not accept goes through.
+   */
+  boolean parseJson(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       return fail(Reason.MALFORMED_JSON, "the record has no value; expected a JSON timestep object");
     }
@@ -181,6 +198,295 @@ final class TimestepParser {
       intervalMs = 0;
     }
     return true;
+  }
+
+  // ---- the plain-record scanner ----------------------------------------------------------------
+
+  /*
+   * Most records are one small object of known fields holding plain numbers, and Jackson's general
+   * machinery (a parser object, a name table, token dispatch) took about a fifth of ingest's stream
+   * thread on them. scanPlain reads exactly that shape straight from the bytes: an object of ts,
+   * intervalMs, value, values and end, each at most once, JSON numbers and true/false, whitespace. It
+   * answers true only for a record it has read whole and found valid, leaving the same fields as
+   * parseJson would; on anything else (another field, a string, a duplicate, a value out of range, an
+   * error of any kind) it answers false and parseJson reads the record again, so that every
+   * rejection and its message come from one place. TimestepParserTest checks the two agree.
+   */
+
+  /** Records {@link #scanPlain} accepted (for tests: the common shapes must not fall back). */
+  long plainRecords;
+
+  private int at;
+
+  private boolean scanPlain(byte[] b) {
+    at = 0;
+    if (!skipTo(b, '{')) {
+      return false;
+    }
+    boolean hasTs = false;
+    boolean hasInterval = false;
+    boolean hasValue = false;
+    boolean hasValues = false;
+    skipSpace(b);
+    if (at < b.length && b[at] == '}') {
+      return false; // an empty object: not a usable record, parseJson says why
+    }
+    while (true) {
+      int field = fieldName(b);
+      if (field < 0 || !skipTo(b, ':')) {
+        return false;
+      }
+      skipSpace(b);
+      switch (field) {
+        case TS -> {
+          if (hasTs || !readLong(b) || number < 0) {
+            return false;
+          }
+          ts = number;
+          hasTs = true;
+        }
+        case INTERVAL -> {
+          if (hasInterval || !readLong(b) || number < 1) {
+            return false;
+          }
+          intervalMs = number;
+          hasInterval = true;
+        }
+        case VALUE -> {
+          if (hasValue || !readStep(b, 0)) {
+            return false;
+          }
+          hasValue = true;
+        }
+        case VALUES -> {
+          if (hasValues || !readSteps(b)) {
+            return false;
+          }
+          hasValues = true;
+        }
+        default -> { // END
+          if (!readBoolean(b)) {
+            return false;
+          }
+        }
+      }
+      skipSpace(b);
+      if (at >= b.length) {
+        return false;
+      }
+      if (b[at] == '}') {
+        at++;
+        break;
+      }
+      if (b[at++] != ',') {
+        return false;
+      }
+    }
+    skipSpace(b);
+    if (at != b.length || !hasTs || (hasValue && hasValues) || (!hasValue && !hasValues && !end)) {
+      return false;
+    }
+    if (hasValue) {
+      count = 1;
+    }
+    if (hasValues && count == 0 && !end) {
+      return false;
+    }
+    if (count > 1 && (!hasInterval || (Long.MAX_VALUE - ts) / (count - 1) < intervalMs)) {
+      return false;
+    }
+    if (count <= 1 && !hasInterval) {
+      intervalMs = 0;
+    }
+    return true;
+  }
+
+  private static final int TS = 0;
+  private static final int INTERVAL = 1;
+  private static final int VALUE = 2;
+  private static final int VALUES = 3;
+  private static final int END = 4;
+  private static final byte[][] FIELDS = {
+      "\"ts\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "\"intervalMs\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "\"value\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "\"values\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      "\"end\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+  /** After optional whitespace, one of the known quoted field names: its index, or -1. */
+  private int fieldName(byte[] b) {
+    skipSpace(b);
+    for (int f = 0; f < FIELDS.length; f++) {
+      byte[] name = FIELDS[f];
+      if (java.util.Arrays.equals(b, at, Math.min(b.length, at + name.length), name, 0, name.length)) {
+        at += name.length;
+        return f;
+      }
+    }
+    return -1;
+  }
+
+  /** A value read by {@link #readLong}. */
+  private long number;
+
+  /** A JSON integer of at most 18 digits (so that it fits a long) into {@link #number}. */
+  private boolean readLong(byte[] b) {
+    boolean negative = at < b.length && b[at] == '-';
+    int start = negative ? at + 1 : at;
+    int end = start;
+    long n = 0;
+    while (end < b.length && b[end] >= '0' && b[end] <= '9') {
+      n = n * 10 + (b[end] - '0');
+      end++;
+    }
+    int digits = end - start;
+    if (digits == 0 || digits > 18 || (digits > 1 && b[start] == '0')
+        || (end < b.length && (b[end] == '.' || b[end] == 'e' || b[end] == 'E'))) {
+      return false;
+    }
+    number = negative ? -n : n;
+    at = end;
+    return true;
+  }
+
+  /** One step as a JSON number, valid for the tokeniser, into values[index]. */
+  private boolean readStep(byte[] b, int index) {
+    int start = at;
+    double d;
+    if (readLong(b)) {
+      d = number;
+    } else {
+      int end = jsonNumberEnd(b, start);
+      if (end < 0) {
+        return false;
+      }
+      d = Double.parseDouble(new String(b, start, end - start, java.nio.charset.StandardCharsets.US_ASCII));
+      at = end;
+    }
+    float f = (float) d;
+    boolean valid = integerMode
+        ? d >= 0 && d < vocabulary && d == Math.rint(d)
+        : Double.isFinite(d) && !Float.isInfinite(f);
+    if (!valid) {
+      return false;
+    }
+    if (index >= values.length) {
+      values = java.util.Arrays.copyOf(values, Math.min(maxChunk, Math.max(index + 1, values.length * 2)));
+    }
+    values[index] = f;
+    return true;
+  }
+
+  /** An array of steps, at most maxChunk of them, into values; sets {@link #count}. */
+  private boolean readSteps(byte[] b) {
+    if (at >= b.length || b[at++] != '[') {
+      return false;
+    }
+    skipSpace(b);
+    int n = 0;
+    if (at < b.length && b[at] == ']') {
+      at++;
+      count = 0;
+      return true;
+    }
+    while (true) {
+      if (n >= maxChunk || !readStep(b, n)) {
+        return false;
+      }
+      n++;
+      skipSpace(b);
+      if (at >= b.length) {
+        return false;
+      }
+      byte c = b[at++];
+      if (c == ']') {
+        count = n;
+        return true;
+      }
+      if (c != ',') {
+        return false;
+      }
+      skipSpace(b);
+    }
+  }
+
+  private boolean readBoolean(byte[] b) {
+    if (startsWith(b, "true")) {
+      end = true;
+      at += 4;
+      return true;
+    }
+    if (startsWith(b, "false")) {
+      end = false;
+      at += 5;
+      return true;
+    }
+    return false;
+  }
+
+  private boolean startsWith(byte[] b, String word) {
+    if (at + word.length() > b.length) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      if (b[at + i] != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** End of a JSON number (RFC 8259 grammar) starting at {@code i}, or -1 when there is none. */
+  private static int jsonNumberEnd(byte[] b, int i) {
+    if (i < b.length && b[i] == '-') {
+      i++;
+    }
+    int digits = i;
+    while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    if (i == digits || (i - digits > 1 && b[digits] == '0')) {
+      return -1;
+    }
+    if (i < b.length && b[i] == '.') {
+      int fraction = ++i;
+      while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == fraction) {
+        return -1;
+      }
+    }
+    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < b.length && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int exponent = i;
+      while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == exponent) {
+        return -1;
+      }
+    }
+    return i;
+  }
+
+  private void skipSpace(byte[] b) {
+    while (at < b.length && (b[at] == ' ' || b[at] == '\n' || b[at] == '\r' || b[at] == '\t')) {
+      at++;
+    }
+  }
+
+  /** After optional whitespace, the byte {@code c}. */
+  private boolean skipTo(byte[] b, char c) {
+    skipSpace(b);
+    if (at < b.length && b[at] == c) {
+      at++;
+      return true;
+    }
+    return false;
   }
 
   /** Event time of step {@code i} of the last parsed record. */

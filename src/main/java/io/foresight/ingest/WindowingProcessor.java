@@ -69,6 +69,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * is where its throughput comes from. A producer clock running behind makes windows look old (they
  * then wait for the interval); one running ahead costs throughput only while ingest is caught up.
  *
+ * <h2>State</h2>
+ *
+ * Each entity's {@link EntityBuffer} lives in the store, written back after every record that changed
+ * it; the last-used ones are also kept decoded ({@link DecodedBuffers}), which saves the store read and
+ * the decode of a record whose entity was seen lately (a fifth of the stream thread's time in a
+ * profile of a 100-device backlog).
+ *
  * <h2>Timestamps</h2>
  *
  * A window record carries the timestamp of the input record that completed it: the record that
@@ -84,6 +91,7 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   private final IngestMetrics metrics;
   private final TimestepParser parser;
   private final boolean sliding;
+  private final DecodedBuffers decoded = new DecodedBuffers(DecodedBuffers.DEFAULT_BUDGET_BYTES);
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
 
@@ -98,10 +106,16 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.store = context.getStateStore(WindowingTopology.STORE);
+    decoded.clear(); // a re-initialised task may have had its store restored from the changelog
     if (!sliding) {
       context.schedule(
           Duration.ofMillis(spec.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::closeInactive);
     }
+  }
+
+  @Override
+  public void close() {
+    decoded.clear();
   }
 
   @Override
@@ -118,8 +132,16 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       reject(record, p.reason, p.error);
       return;
     }
-    byte[] stored = store.get(entity);
-    EntityBuffer buffer = stored == null ? EntityBuffer.empty(spec) : EntityBuffer.decode(stored, spec);
+    try {
+      process(record, entity, p);
+    } catch (RuntimeException e) {
+      decoded.remove(entity); // its decoded state may be half-changed; the store's is not
+      throw e;
+    }
+  }
+
+  private void process(Record<byte[], byte[]> record, String entity, TimestepParser p) {
+    EntityBuffer buffer = load(entity);
     int n = p.count;
     int skip = 0;
     if (buffer.lastTs != EntityBuffer.NONE) {
@@ -163,8 +185,25 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       }
     }
     if (changed) {
-      store.put(entity, buffer.encode());
+      save(entity, buffer);
     }
+  }
+
+  /** The entity's state: decoded from the cache, else from the store, else empty. */
+  private EntityBuffer load(String entity) {
+    EntityBuffer buffer = decoded.get(entity);
+    if (buffer == null) {
+      byte[] stored = store.get(entity);
+      buffer = stored == null ? EntityBuffer.empty(spec) : EntityBuffer.decode(stored, spec);
+      decoded.put(entity, buffer);
+    }
+    return buffer;
+  }
+
+  /** Writes the entity's changed state to the store (and re-measures it in the cache). */
+  private void save(String entity, EntityBuffer buffer) {
+    store.put(entity, buffer.encode());
+    decoded.put(entity, buffer);
   }
 
   /** Appends steps {@code from..count} of the parsed record, emitting a window at every hop. */
@@ -245,9 +284,9 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       }
     }
     for (String entity : due) {
-      EntityBuffer buffer = EntityBuffer.decode(store.get(entity), spec);
+      EntityBuffer buffer = load(entity);
       emitSequence(entity, buffer, Cause.GAP, buffer.lastRecordTs);
-      store.put(entity, buffer.encode());
+      save(entity, buffer);
     }
   }
 

@@ -1,0 +1,81 @@
+package io.foresight.ingest;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The decoded {@link EntityBuffer}s of one task's most recently seen entities, least recently used
+ * evicted first once their steps exceed a byte budget.
+ *
+ * <p>A read-through cache, never a second copy of the state: the processor still writes every change
+ * to the store (which Kafka Streams commits with the offsets), and only skips the store read and the
+ * decode for an entity it has in here. That keeps exactly-once intact without hooks into the commit:
+ * whatever is in here equals what the store holds. The processor clears it when Streams (re)initialises
+ * or closes the task, since a task's store may then be rolled back to its changelog, and drops an
+ * entity whose record failed half-way.
+ *
+ * <p>Not thread-safe: one per processor instance, as tasks are single-threaded.
+ */
+final class DecodedBuffers {
+
+  /** Decoded steps kept per task: 16 MiB, 8,000 sliding 512-step buffers. */
+  static final long DEFAULT_BUDGET_BYTES = 16L << 20;
+
+  private final long budgetBytes;
+  private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>(64, 0.75f, true);
+  private long bytes;
+
+  DecodedBuffers(long budgetBytes) {
+    this.budgetBytes = budgetBytes;
+  }
+
+  /** The entity's decoded state, or null when it is not cached. */
+  EntityBuffer get(String entity) {
+    Slot slot = slots.get(entity);
+    return slot == null ? null : slot.buffer;
+  }
+
+  /** Caches (or re-measures, after it changed) the entity's state, evicting the least recently used. */
+  void put(String entity, EntityBuffer buffer) {
+    Slot slot = new Slot(buffer, cost(buffer));
+    Slot old = slots.put(entity, slot);
+    bytes += slot.bytes - (old == null ? 0 : old.bytes);
+    Iterator<Map.Entry<String, Slot>> eldest = slots.entrySet().iterator();
+    while (bytes > budgetBytes && eldest.hasNext()) {
+      Map.Entry<String, Slot> entry = eldest.next();
+      if (entry.getKey().equals(entity)) {
+        break; // the one just used stays, even alone over budget
+      }
+      bytes -= entry.getValue().bytes;
+      eldest.remove();
+    }
+  }
+
+  void remove(String entity) {
+    Slot old = slots.remove(entity);
+    if (old != null) {
+      bytes -= old.bytes;
+    }
+  }
+
+  void clear() {
+    slots.clear();
+    bytes = 0;
+  }
+
+  int size() {
+    return slots.size();
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  /** The arrays an entity's state holds, roughly: its steps and its pending window starts. */
+  private static long cost(EntityBuffer buffer) {
+    return 4L * buffer.values.length + 8L * buffer.startsCapacity() + 128;
+  }
+
+  private record Slot(EntityBuffer buffer, long bytes) {}
+}
