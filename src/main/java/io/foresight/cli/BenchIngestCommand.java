@@ -6,6 +6,7 @@ import io.foresight.ingest.WindowSpec;
 import io.foresight.ingest.WindowingTopology;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.EmbeddedKafka;
+import io.foresight.ops.StreamsApps;
 import io.foresight.ops.TopicAdmin;
 import io.foresight.ops.TopicDefinition;
 import io.foresight.wire.Topics;
@@ -47,7 +48,8 @@ import picocli.CommandLine.Option;
  * <p>It pre-produces {@code --steps} timesteps of a 100-device {@link SimulatedFleet} (integer counts,
  * {@code --chunk} steps per record, unpaced) to {@code foresight.timesteps}, then measures, alternating
  * for {@code --rounds} rounds: (a) a read_committed consumer copying every record's bytes to a scratch
- * topic with as many partitions, until all are copied and flushed; (b) the ingest topology (sliding
+ * topic with as many partitions, until all are copied and flushed, its producer batching as the
+ * Streams apps' do ({@link StreamsApps#PRODUCER_BATCH_BYTES}); (b) the ingest topology (sliding
  * 512/128, integer tokeniser of 41, the services' exactly-once settings, fresh application id and state
  * directory) until its {@code foresight.ingest.timesteps} counter reaches the steps produced; and, for
  * scale, (c) a Kafka Streams app with the same settings that only copies the records. Each is a steady
@@ -176,7 +178,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Map<String, Object> producerConfig = new java.util.HashMap<>(client);
     producerConfig.putAll(EmbeddedKafka.producerTimeouts());
-    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // The Streams apps' producer batching, so that neither side wins on client tuning.
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, StreamsApps.PRODUCER_LINGER_MS);
+    producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, StreamsApps.PRODUCER_BATCH_BYTES);
     List<TopicPartition> source = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       source.add(new TopicPartition(Topics.TIMESTEPS, p));

@@ -3,22 +3,33 @@ package io.foresight.ops;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams settings every Foresight Streams app shares. */
 public final class StreamsApps {
 
+  /** Producer linger: a few ms of batching, small against the latency budget. */
+  public static final int PRODUCER_LINGER_MS = 5;
+  /** Producer batch size: 128 KiB, 64 windows of 512 steps (the default 16 KiB holds 8). */
+  public static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+
   private StreamsApps() {}
 
   /**
-   * Exactly-once (v2) processing, a 1 s commit interval, a 10 ms poll, and the given client
-   * properties passed through.
+   * Exactly-once (v2) processing, a 1 s commit interval, a 10 ms poll, producer batches of up to 128
+   * KiB after 5 ms, and the given client properties passed through (they win).
    *
    * <p>Why a long interval: an exactly-once commit stalls the stream thread while the producer flushes
    * and the transaction ends, and at 50 ms that halved ingest's throughput through a backlog. Latency
    * does not wait for it: under exactly-once nothing is visible downstream before its transaction
    * commits, so the processors request a commit as soon as they have fresh output (ingest a window
    * completed by a recent record, the scorer every scored batch).
+   *
+   * <p>Why larger producer batches: a window of 512 steps is 2 KiB, so the default 16 KiB batch holds
+   * eight, and on a small host the broker's per-batch work competes with the apps for the same cores;
+   * 128 KiB batches raised a Streams passthrough and ingest by about a third in {@code bench ingest}.
+   * Linger stays at a few ms, so a batch fills only while there is a backlog.
    *
    * <p>Why the short poll: a stream thread with nothing buffered blocks in {@code poll} for {@code
    * poll.ms} (100 ms by default) before it looks at requested commits and wall-clock punctuations
@@ -34,7 +45,8 @@ public final class StreamsApps {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-    props.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     props.putAll(kafka);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -24,6 +24,9 @@ class StreamsAppsTest {
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "foresight-ingest")
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/var/state").toString());
-    new StreamsConfig(props); // every value is one Streams accepts
+    // every value is one Streams accepts, and the batching reaches the producer Streams builds
+    assertThat(new StreamsConfig(props).getProducerConfigs("foresight-ingest-producer"))
+        .containsEntry("batch.size", StreamsApps.PRODUCER_BATCH_BYTES)
+        .containsEntry("linger.ms", StreamsApps.PRODUCER_LINGER_MS);
   }
 }
