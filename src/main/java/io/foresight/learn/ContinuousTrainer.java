@@ -31,6 +31,12 @@ import java.util.TreeSet;
  * <p>Classes are the label names seen so far, sorted. When a new class arrives the classifier head is
  * rebuilt with one more output (encoder and pretext heads kept), so a checkpoint's class list always
  * matches its head. Not thread-safe: one thread feeds and trains it.
+ *
+ * <p>Divergence: a step whose loss is not finite changes nothing ({@link Optimization}); if the weights
+ * themselves have turned NaN or infinite (a run that blew up before its loss did), the trainer rolls
+ * back to its last good weights (those it started from, or of its last checkpoint whose weights were
+ * all finite) with a fresh optimiser, and counts it in {@link #rollbacks()}. {@link #checkpoint} refuses
+ * non-finite weights, so a diverged model is never published.
  */
 public final class ContinuousTrainer implements AutoCloseable {
 
@@ -61,6 +67,10 @@ public final class ContinuousTrainer implements AutoCloseable {
   private ForesightNet net;
   private List<String> classNames;
   private Optimization optimization;
+  /** The last weights known finite, and their classes: where a diverged run rolls back to. */
+  private Map<String, byte[]> lastGood;
+  private List<String> lastGoodClasses;
+  private long rollbacks;
   private long steps;
   private long windowsSeen;
   private long windowsRejected;
@@ -85,6 +95,8 @@ public final class ContinuousTrainer implements AutoCloseable {
     this.random = new Random(settings.options().seed());
     this.buffer = new ReplayBuffer(settings.bufferSteps());
     this.optimization = trainable(net, settings);
+    this.lastGood = net.saveSections();
+    this.lastGoodClasses = this.classNames;
   }
 
   /**
@@ -203,6 +215,9 @@ public final class ContinuousTrainer implements AutoCloseable {
           return pretextLoss.add(classLoss);
         });
     steps++;
+    if (!Float.isFinite(parts[0]) || (labelledBatch != null && !Float.isFinite(parts[1]))) {
+      rollBackIfDiverged();
+    }
     trainingSeconds += (System.nanoTime() - start) / 1e9;
     return new StepResult(
         parts[0], parts[1], unlabelled.size(), labelledBatch == null ? 0 : labelledBatch.size());
@@ -253,6 +268,25 @@ public final class ContinuousTrainer implements AutoCloseable {
     optimization = trainable(net, settings);
   }
 
+  /** After a non-finite loss: when the weights are no longer finite, goes back to the last good ones. */
+  private void rollBackIfDiverged() {
+    if (net.firstNonFiniteParameter() == null) {
+      return; // one bad batch: its update was skipped, the weights are fine
+    }
+    ForesightNet restored;
+    try {
+      restored = ForesightNet.fromSections(
+          net.config().withClasses(lastGoodClasses.size()), tokenizer, lastGood);
+    } catch (MalformedModelException e) {
+      throw new IllegalStateException("the trainer's own last good weights must load", e);
+    }
+    net.close();
+    net = restored;
+    classNames = lastGoodClasses;
+    optimization = trainable(net, settings);
+    rollbacks++;
+  }
+
   private static List<Tokens> tokensOf(List<ReplayBuffer.Entry> entries) {
     List<Tokens> tokens = new ArrayList<>(entries.size());
     for (ReplayBuffer.Entry entry : entries) {
@@ -261,15 +295,33 @@ public final class ContinuousTrainer implements AutoCloseable {
     return tokens;
   }
 
-  /** The current weights as a checkpoint, with the trainer's figures added to {@code metrics}. */
+  /**
+   * The current weights as a checkpoint, with the trainer's figures added to {@code metrics}; they
+   * become the weights a later divergence rolls back to.
+   *
+   * @throws IllegalStateException when a weight is NaN or infinite (never published)
+   */
   public Checkpoint checkpoint(long modelVersion, Map<String, Double> metrics) {
+    String nonFinite = net.firstNonFiniteParameter();
+    if (nonFinite != null) {
+      throw new IllegalStateException("the weights are not finite (" + nonFinite + "); not a checkpoint");
+    }
     Map<String, Double> all = new LinkedHashMap<>(metrics);
     all.put("steps", (double) steps);
     all.put("windowsSeen", (double) windowsSeen);
     all.put("labelledWindows", (double) labelled.size());
     all.put("bufferWindows", (double) buffer.windows());
     all.put("trainingSeconds", trainingSeconds);
-    return Checkpoint.of(net, modelVersion, classNames, all);
+    all.put("rollbacks", (double) rollbacks);
+    Checkpoint checkpoint = Checkpoint.of(net, modelVersion, classNames, all);
+    lastGood = checkpoint.sections();
+    lastGoodClasses = classNames;
+    return checkpoint;
+  }
+
+  /** Times the weights diverged and were rolled back to the last good ones. */
+  public long rollbacks() {
+    return rollbacks;
   }
 
   public long steps() {

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * windows trained on; its rate is the throughput), {@code foresight.trainer.loss} (gauge, tag
  * part=pretext|classifier, the last step's), {@code foresight.trainer.model.version} (gauge, last
  * published), {@code foresight.trainer.checkpoints.published} (counter), {@code
+ * foresight.trainer.rollbacks} (counter: times the weights diverged to NaN/infinity and training went
+ * back to the last good ones, see {@link ContinuousTrainer}), {@code
  * foresight.trainer.buffer.windows} and {@code foresight.trainer.labelled.windows} (gauges), {@code
  * foresight.dlq.records} (counter, service=trainer,
  * reason=malformed-window|untokenisable-window|malformed-label, each registered at zero on start).
@@ -101,6 +103,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     Counter steps = registry.counter("foresight.trainer.steps");
     Counter windows = registry.counter("foresight.trainer.windows");
     Counter published = registry.counter("foresight.trainer.checkpoints.published");
+    Counter rollbacks = registry.counter("foresight.trainer.rollbacks");
     Gauge.builder("foresight.trainer.loss", () -> lastPretextLoss).tag("part", "pretext").register(registry);
     Gauge.builder("foresight.trainer.loss", () -> lastClassifierLoss)
         .tag("part", "classifier")
@@ -129,7 +132,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
         if (!trainer.canStep()) {
           continue;
         }
+        long rollbacksBefore = trainer.rollbacks();
         ContinuousTrainer.StepResult result = trainer.step();
+        if (trainer.rollbacks() > rollbacksBefore) {
+          rollbacks.increment();
+          LOG.warn("the weights diverged (loss {}); rolled back to the last good ones", result.pretextLoss());
+        }
         steps.increment();
         windows.increment(result.windows() + result.labelledWindows());
         stepsTaken.incrementAndGet();

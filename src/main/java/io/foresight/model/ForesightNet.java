@@ -252,6 +252,24 @@ public final class ForesightNet implements AutoCloseable {
     return block;
   }
 
+  /**
+   * The first parameter holding a NaN or an infinity, as {@code part/parameter}, or null when every
+   * weight is finite. A training run that diverged leaves such weights; they must never be served.
+   */
+  public String firstNonFiniteParameter() {
+    for (Map.Entry<String, Block> part : parts.entrySet()) {
+      for (var parameter : part.getValue().getParameters()) {
+        // Read on the JVM side: NDArray operations would leave their results in the net's manager.
+        for (float weight : parameter.getValue().getArray().toFloatArray()) {
+          if (!Float.isFinite(weight)) {
+            return part.getKey() + "/" + parameter.getKey();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** Every part, encoder first. */
   public Iterable<Block> parts() {
     return parts.values();

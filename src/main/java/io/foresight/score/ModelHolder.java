@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>Scoring threads {@link #acquire()} a lease on the current model and release it when their batch
  * is done; a swap publishes the new model at once and closes the old one only when its last lease is
  * released, so no in-flight batch ever sees a closed model. A checkpoint that fails its checksum, does
- * not fit its recorded architecture, or is not newer than the one serving is rejected and counted; the
- * previous version keeps serving.
+ * not fit its recorded architecture, holds NaN or infinite weights (a diverged training run), or is not
+ * newer than the one serving is rejected and counted; the previous version keeps serving.
  *
  * <p>Meters: {@code foresight.scorer.swaps} (counter), {@code foresight.scorer.checkpoints.rejected}
- * (counter, tag reason=checksum|architecture|stale, each registered at zero), {@code
+ * (counter, tag reason=checksum|architecture|non-finite|stale, each registered at zero), {@code
  * foresight.scorer.model.version} (gauge, 0 before the first model).
  */
 public final class ModelHolder implements AutoCloseable {
@@ -89,7 +89,7 @@ public final class ModelHolder implements AutoCloseable {
     this.registry = registry;
     this.swaps = registry.counter("foresight.scorer.swaps");
     Gauge.builder("foresight.scorer.model.version", this, ModelHolder::version).register(registry);
-    for (String reason : List.of("checksum", "architecture", "stale")) {
+    for (String reason : List.of("checksum", "architecture", "non-finite", "stale")) {
       registry.counter("foresight.scorer.checkpoints.rejected", "reason", reason); // at zero for dashboards
     }
   }
@@ -131,6 +131,12 @@ public final class ModelHolder implements AutoCloseable {
       net = checkpoint.toNet();
     } catch (MalformedModelException | RuntimeException e) {
       reject("architecture", e.getMessage());
+      return false;
+    }
+    String nonFinite = net.firstNonFiniteParameter();
+    if (nonFinite != null) {
+      net.close();
+      reject("non-finite", "version " + checkpoint.modelVersion() + " has NaN or infinite weights in " + nonFinite);
       return false;
     }
     Lease fresh = new Lease(net, checkpoint.modelVersion(), checkpoint.classNames());

@@ -1,6 +1,7 @@
 package io.foresight.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
@@ -120,6 +121,38 @@ class ContinuousTrainerTest {
         correct += predicted[i] == truth[i] ? 1 : 0;
       }
       assertThat(correct).isGreaterThanOrEqualTo(30); // majority: 20
+    }
+  }
+
+  @Test
+  void weightsThatDivergeAreRolledBackToTheLastCheckpointAndNeverPublished() {
+    Random random = new Random(5);
+    try (ContinuousTrainer trainer =
+        ContinuousTrainer.fresh(SMALL, Tokenizer.integer(41), settings(1_000_000))) {
+      for (int i = 0; i < 8; i++) {
+        trainer.addLabel("dev-" + i, Label.whole(i % 2 == 0 ? "saw" : "flat"));
+        trainer.addWindow(window("dev-" + i, i, i % 2 == 0, random));
+      }
+      for (int step = 0; step < 5; step++) {
+        trainer.step();
+      }
+      Checkpoint good = trainer.checkpoint(1, Map.of());
+
+      // What a blown-up run leaves: a weight that is NaN, so every loss is NaN from here on.
+      trainer.net().parts().iterator().next().getParameters().valueAt(0).getArray()
+          .set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+      assertThatThrownBy(() -> trainer.checkpoint(2, Map.of()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not finite");
+      assertThat(Float.isFinite(trainer.step().pretextLoss())).isFalse();
+
+      assertThat(trainer.rollbacks()).isEqualTo(1);
+      assertThat(trainer.net().firstNonFiniteParameter()).isNull();
+      assertThat(trainer.net().saveSections().get("encoder")).isEqualTo(good.sections().get("encoder"));
+      assertThat(trainer.classNames()).isEqualTo(good.classNames());
+      ContinuousTrainer.StepResult after = trainer.step();
+      assertThat(Float.isFinite(after.pretextLoss()) && Float.isFinite(after.classifierLoss())).isTrue();
+      assertThat(trainer.checkpoint(2, Map.of()).classNames()).containsExactly("flat", "saw");
     }
   }
 }

@@ -2,6 +2,8 @@ package io.foresight.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
@@ -215,6 +217,13 @@ class ScoringTopologyTest {
           new Checkpoint(3, SMALL.withClasses(2), misfit.tokenizer(), misfit.classNames(), Map.of(), misfit.sections());
       assertThat(models.offer(CheckpointCodec.encode(lying))).isFalse();
     }
+    try (ForesightNet diverged = ForesightNet.create(SMALL.withClasses(2), Tokenizer.integer(41))) {
+      // A training run that diverged: one weight turned NaN.
+      NDArray weight = diverged.parts().iterator().next().getParameters().valueAt(0).getArray();
+      weight.set(new NDIndex("0"), Float.NaN);
+      assertThat(diverged.firstNonFiniteParameter()).isNotNull();
+      assertThat(models.offer(Checkpoint.of(diverged, 3, List.of("idle", "busy"), Map.of()))).isFalse();
+    }
     assertThat(models.offer(checkpoint(1, 2))).isFalse(); // not newer
     send("a", 1, 2);
     driver.advanceWallClockTime(Duration.ofMillis(20));
@@ -228,6 +237,7 @@ class ScoringTopologyTest {
 
     assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "checksum").count()).isEqualTo(1);
     assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "architecture").count()).isEqualTo(1);
+    assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "non-finite").count()).isEqualTo(1);
     assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "stale").count()).isEqualTo(1);
     assertThat(registry.counter("foresight.scorer.swaps").count()).isEqualTo(2);
   }
