@@ -57,4 +57,16 @@ final class Losses {
   static NDArray classification(NDArray logits, NDArray labels) {
     return logits.logSoftmax(1).gather(labels.expandDims(1), 1).neg().mean();
   }
+
+  /**
+   * Cross-entropy against targets smoothed by {@code epsilon}: {@code 1 - epsilon} on the label, the
+   * rest spread evenly over all K classes. Its optimum has finite logits, so a classifier that has
+   * separated its few labelled windows stops pushing its logits, and the shared encoder, further.
+   */
+  static NDArray smoothedClassification(NDArray logits, NDArray labels, float epsilon) {
+    NDArray logProbabilities = logits.logSoftmax(1);
+    NDArray onLabel = logProbabilities.gather(labels.expandDims(1), 1).neg().mean();
+    NDArray uniform = logProbabilities.mean(new int[] {1}).neg().mean();
+    return onLabel.mul(1 - epsilon).add(uniform.mul(epsilon));
+  }
 }

@@ -188,7 +188,32 @@ class LossesTest {
     }
   }
 
+  @Test
+  void smoothedClassificationPutsEpsilonEvenlyOverTheClassesAndHasAFiniteOptimum() {
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray logits = scope.create(new float[] {0, 0, 2, 0}, new Shape(2, 2));
+      NDArray labels = scope.create(new long[] {1, 0});
+      float epsilon = 0.1f;
+      // Row 1: p = (1/2, 1/2). Row 2: p = (e^2, 1)/(e^2 + 1), label 0.
+      double lse = Math.log(Math.exp(2) + 1);
+      double row1 = Math.log(2);
+      double row2 = (1 - epsilon) * (lse - 2) + epsilon * ((lse - 2) + lse) / 2;
+      assertThat((double) Losses.smoothedClassification(logits, labels, epsilon).getFloat())
+          .isCloseTo((row1 + row2) / 2, within(1e-5));
+      // Two classes, label 0: the loss is least at the logit gap log((1 - eps/2) / (eps/2)), not beyond.
+      double best = Math.log((1 - epsilon / 2) / (epsilon / 2));
+      float atBest = smoothedTwoClass(scope, best, epsilon);
+      assertThat(smoothedTwoClass(scope, best + 1, epsilon)).isGreaterThan(atBest);
+      assertThat(smoothedTwoClass(scope, best - 1, epsilon)).isGreaterThan(atBest);
+    }
+  }
+
   // ---- helpers ----
+
+  private static float smoothedTwoClass(NDManager scope, double gap, float epsilon) {
+    NDArray logits = scope.create(new float[] {(float) gap, 0}, new Shape(1, 2));
+    return Losses.smoothedClassification(logits, scope.create(new long[] {0}), epsilon).getFloat();
+  }
 
   private static float nextStepLoss(NDManager scope, float[] logits, Shape shape, PaddedBatch batch) {
     NDArray nll = Losses.stepNll(scope.create(logits, shape), batch.nextTargets(scope));
