@@ -41,6 +41,9 @@ final class DecodedBuffers {
     Slot slot = new Slot(buffer, cost(buffer));
     Slot old = slots.put(entity, slot);
     bytes += slot.bytes - (old == null ? 0 : old.bytes);
+    if (bytes <= budgetBytes) {
+      return; // the common case: no iterator on the per-record path
+    }
     Iterator<Map.Entry<String, Slot>> eldest = slots.entrySet().iterator();
     while (bytes > budgetBytes && eldest.hasNext()) {
       Map.Entry<String, Slot> entry = eldest.next();

@@ -271,18 +271,7 @@ public final class ContinuousTrainer implements AutoCloseable {
     }
     Map<String, byte[]> sections = new LinkedHashMap<>(net.saveSections());
     sections.remove(ForesightNet.CLASSIFIER_HEAD);
-    List<String> grown = List.copyOf(seenClasses);
-    ForesightNet bigger;
-    try {
-      bigger =
-          ForesightNet.fromSections(net.config().withClasses(grown.size()), tokenizer, sections);
-    } catch (MalformedModelException e) {
-      throw new IllegalStateException("the net's own parameters must load into the same architecture", e);
-    }
-    net.close();
-    net = bigger;
-    classNames = grown;
-    optimization = trainable(net, settings);
+    replaceNet(sections, List.copyOf(seenClasses));
   }
 
   /** After a non-finite loss: when the weights are no longer finite, goes back to the last good ones. */
@@ -290,18 +279,25 @@ public final class ContinuousTrainer implements AutoCloseable {
     if (net.firstNonFiniteParameter() == null) {
       return; // one bad batch: its update was skipped, the weights are fine
     }
-    ForesightNet restored;
+    replaceNet(lastGood, lastGoodClasses);
+    rollbacks++;
+  }
+
+  /**
+   * Swaps in a net of the same architecture with a classifier over {@code classes}, loaded from the
+   * trainer's own {@code sections} (a part without a section starts fresh), and a fresh optimiser.
+   */
+  private void replaceNet(Map<String, byte[]> sections, List<String> classes) {
+    ForesightNet replacement;
     try {
-      restored = ForesightNet.fromSections(
-          net.config().withClasses(lastGoodClasses.size()), tokenizer, lastGood);
+      replacement = ForesightNet.fromSections(net.config().withClasses(classes.size()), tokenizer, sections);
     } catch (MalformedModelException e) {
-      throw new IllegalStateException("the trainer's own last good weights must load", e);
+      throw new IllegalStateException("the trainer's own parameters must load into its architecture", e);
     }
     net.close();
-    net = restored;
-    classNames = lastGoodClasses;
+    net = replacement;
+    classNames = classes;
     optimization = trainable(net, settings);
-    rollbacks++;
   }
 
   private static List<Tokens> tokensOf(List<ReplayBuffer.Entry> entries) {
