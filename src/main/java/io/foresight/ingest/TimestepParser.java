@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.foresight.model.Tokenizer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -307,18 +309,18 @@ final class TimestepParser {
   private static final int VALUES = 3;
   private static final int END = 4;
   private static final byte[][] FIELDS = {
-      "\"ts\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-      "\"intervalMs\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-      "\"value\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-      "\"values\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-      "\"end\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+      "\"ts\"".getBytes(StandardCharsets.US_ASCII),
+      "\"intervalMs\"".getBytes(StandardCharsets.US_ASCII),
+      "\"value\"".getBytes(StandardCharsets.US_ASCII),
+      "\"values\"".getBytes(StandardCharsets.US_ASCII),
+      "\"end\"".getBytes(StandardCharsets.US_ASCII)};
 
   /** After optional whitespace, one of the known quoted field names: its index, or -1. */
   private int fieldName(byte[] b) {
     skipSpace(b);
     for (int f = 0; f < FIELDS.length; f++) {
       byte[] name = FIELDS[f];
-      if (java.util.Arrays.equals(b, at, Math.min(b.length, at + name.length), name, 0, name.length)) {
+      if (Arrays.equals(b, at, Math.min(b.length, at + name.length), name, 0, name.length)) {
         at += name.length;
         return f;
       }
@@ -360,7 +362,7 @@ final class TimestepParser {
       if (end < 0) {
         return false;
       }
-      d = Double.parseDouble(new String(b, start, end - start, java.nio.charset.StandardCharsets.US_ASCII));
+      d = Double.parseDouble(new String(b, start, end - start, StandardCharsets.US_ASCII));
       at = end;
     }
     float f = (float) d;
@@ -371,7 +373,7 @@ final class TimestepParser {
       return false;
     }
     if (index >= values.length) {
-      values = java.util.Arrays.copyOf(values, Math.min(maxChunk, Math.max(index + 1, values.length * 2)));
+      values = Arrays.copyOf(values, Math.min(maxChunk, Math.max(index + 1, values.length * 2)));
     }
     values[index] = f;
     return true;
