@@ -226,7 +226,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     builder.stream(Topics.TIMESTEPS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .peek((key, value) -> copied.increment())
         .to(scratch, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    return BenchStreams.steadyRate(builder.build(), client, stateDir, threads, copied, records, "records");
+    return steady(BenchStreams.run(builder.build(), client, stateDir, threads, copied, records, "records"));
   }
 
   /** Runs the ingest app until it has accepted {@code produced} steps; returns its steady steps/s. */
@@ -235,8 +235,15 @@ final class BenchIngestCommand implements Callable<Integer> {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     StreamsBuilder builder = new StreamsBuilder();
     WindowingTopology.build(builder, WindowSpec.sliding(512, 128), Tokenizer.integer(41), registry);
-    return BenchStreams.steadyRate(builder.build(), client, stateDir, threads,
-        registry.counter("foresight.ingest.timesteps"), produced, "steps");
+    return steady(BenchStreams.run(builder.build(), client, stateDir, threads,
+        registry.counter("foresight.ingest.timesteps"), produced, "steps"));
+  }
+
+  private static double steady(BenchStreams.Run run) {
+    if (Double.isNaN(run.steadyRate())) {
+      throw new IllegalStateException("the run ended before its progress was first read: raise --steps");
+    }
+    return run.steadyRate();
   }
 
   /**

@@ -161,8 +161,8 @@ final class BenchScorerCommand implements Callable<Integer> {
       long maxWaitMs = ScoringTopology.Options.defaults().maxWaitMs();
       ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, maxWaitMs), registry);
       double seconds =
-          BenchStreams.secondsUntil(
-              builder.build(), client, stateDir, registry.counter("foresight.scorer.windows"), windows, "windows");
+          BenchStreams.run(builder.build(), client, stateDir, 1, registry.counter("foresight.scorer.windows"),
+              windows, "windows").secondsSinceRunning();
       // Where the scorer's time went, from its own meters (see ScoringProcessor).
       var batches = registry.summary("foresight.scorer.batch.size");
       var forward = registry.timer("foresight.scorer.batch.latency");

@@ -18,52 +18,33 @@ final class BenchStreams {
   private BenchStreams() {}
 
   /**
-   * Starts {@code topology} under a fresh application id and returns the seconds from RUNNING (startup
-   * and group join left out) until {@code progress} counts {@code target}.
+   * What one run measured.
+   *
+   * @param secondsSinceRunning from the RUNNING state (start-up and group join left out) until the
+   *     target was reached
+   * @param steadyRate units per second after {@code progress} was first seen above zero: task and
+   *     transaction initialisation and the first fetch left out too, as {@link #rateAfterFirst} does
+   *     for a plain client; NaN when the run ended before a first reading
+   */
+  record Run(double secondsSinceRunning, double steadyRate) {}
+
+  /**
+   * Starts {@code topology} under a fresh application id with {@code threads} stream threads and waits
+   * until {@code progress} counts {@code target}.
    *
    * @param what the counted unit, for the timeout message
    */
-  static double secondsUntil(
-      Topology topology, Map<String, Object> client, Path stateDir, Counter progress, long target, String what)
-      throws InterruptedException {
+  static Run run(Topology topology, Map<String, Object> client, Path stateDir, int threads,
+      Counter progress, long target, String what) throws InterruptedException {
     AtomicLong running = new AtomicLong();
     try (KafkaStreams streams =
         new KafkaStreams(
-            topology, StreamsApps.properties(client, "bench-" + UUID.randomUUID(), stateDir, 1))) {
+            topology, StreamsApps.properties(client, "bench-" + UUID.randomUUID(), stateDir, threads))) {
       streams.setStateListener((now, before) -> {
         if (now == KafkaStreams.State.RUNNING) {
           running.compareAndSet(0, System.nanoTime());
         }
       });
-      streams.start();
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (progress.count() < target) {
-        if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-          throw new IllegalStateException(
-              "reached " + (long) progress.count() + " of " + target + " " + what + "; state " + streams.state());
-        }
-        Thread.sleep(5);
-      }
-      double seconds = (System.nanoTime() - running.get()) / 1e9;
-      streams.close(Duration.ofSeconds(30));
-      return seconds;
-    }
-  }
-
-  /**
-   * Starts {@code topology} under a fresh application id and returns its steady rate: the units
-   * {@code progress} counts after it is first seen above zero, per second, until it reaches {@code
-   * target}. Start-up (group join, task and transaction initialisation, the first fetch) is left out,
-   * as it is from {@link #rateAfterFirst(long, long, long)} for a plain client.
-   *
-   * @param threads stream threads
-   * @param what the counted unit, for the timeout message
-   */
-  static double steadyRate(Topology topology, Map<String, Object> client, Path stateDir, int threads,
-      Counter progress, long target, String what) throws InterruptedException {
-    try (KafkaStreams streams =
-        new KafkaStreams(
-            topology, StreamsApps.properties(client, "bench-" + UUID.randomUUID(), stateDir, threads))) {
       streams.start();
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       long firstNanos = 0;
@@ -80,12 +61,10 @@ final class BenchStreams {
         }
         Thread.sleep(5);
       }
-      if (firstNanos == 0) {
-        throw new IllegalStateException("the run ended before its progress was first read: give it more " + what);
-      }
-      double rate = rateAfterFirst(firstNanos, firstCount, target);
+      Run run = new Run((System.nanoTime() - running.get()) / 1e9,
+          firstNanos == 0 ? Double.NaN : rateAfterFirst(firstNanos, firstCount, target));
       streams.close(Duration.ofSeconds(30));
-      return rate;
+      return run;
     }
   }
 
