@@ -365,17 +365,10 @@ final class TimestepParser {
       d = Double.parseDouble(new String(b, start, end - start, StandardCharsets.US_ASCII));
       at = end;
     }
-    float f = (float) d;
-    boolean valid = integerMode
-        ? d >= 0 && d < vocabulary && d == Math.rint(d)
-        : Double.isFinite(d) && !Float.isInfinite(f);
-    if (!valid) {
+    if (problem(d) != null) {
       return false;
     }
-    if (index >= values.length) {
-      values = Arrays.copyOf(values, Math.min(maxChunk, Math.max(index + 1, values.length * 2)));
-    }
-    values[index] = f;
+    store(index, d);
     return true;
   }
 
@@ -517,32 +510,42 @@ final class TimestepParser {
     } else {
       return fail(Reason.MALFORMED_JSON, "step " + index + " must be a number, got " + describe(token));
     }
-    if (index >= values.length) {
-      float[] grown = new float[Math.min(maxChunk, Math.max(index + 1, values.length * 2))];
-      System.arraycopy(values, 0, grown, 0, values.length);
-      values = grown;
-    }
-    float f = (float) d;
-    values[index] = f;
-    if (valueReason != null) {
-      return true;
-    }
-    if (!Double.isFinite(d)) {
-      valueReason = Reason.NON_FINITE;
+    store(index, d);
+    Reason problem = valueReason == null ? problem(d) : null;
+    if (problem == Reason.NON_FINITE) {
       valueError = "step " + index + " is " + (token == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : d)
           + "; steps must be finite numbers";
-    } else if (integerMode) {
-      if (!(d >= 0 && d < vocabulary && d == Math.rint(d))) {
-        valueReason = Reason.OUT_OF_RANGE;
-        valueError = String.format(
-            Locale.ROOT, "step %d is %s; the integer tokeniser takes whole numbers in [0, %d)", index,
-            p.getText(), vocabulary);
-      }
-    } else if (Float.isInfinite(f)) {
-      valueReason = Reason.OUT_OF_RANGE;
+    } else if (problem != null && integerMode) {
+      valueError = String.format(
+          Locale.ROOT, "step %d is %s; the integer tokeniser takes whole numbers in [0, %d)", index,
+          p.getText(), vocabulary);
+    } else if (problem != null) {
       valueError = "step " + index + " is " + p.getText() + ", beyond the float32 range of windows";
     }
+    if (problem != null) {
+      valueReason = problem;
+    }
     return true;
+  }
+
+  /**
+   * Why a step's value is not accepted, or null: not finite; in integer mode not a whole number in
+   * [0, V); otherwise beyond float32. Both readers decide by this one rule.
+   */
+  private Reason problem(double d) {
+    if (!Double.isFinite(d)) {
+      return Reason.NON_FINITE;
+    }
+    boolean inRange = integerMode ? d >= 0 && d < vocabulary && d == Math.rint(d) : !Float.isInfinite((float) d);
+    return inRange ? null : Reason.OUT_OF_RANGE;
+  }
+
+  /** Stores step {@code index} as a float, growing the array up to maxChunk. */
+  private void store(int index, double d) {
+    if (index >= values.length) {
+      values = Arrays.copyOf(values, Math.min(maxChunk, Math.max(index + 1, values.length * 2)));
+    }
+    values[index] = (float) d;
   }
 
   private static boolean isNonFiniteWord(String s) {

@@ -133,14 +133,15 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       return;
     }
     try {
-      process(record, entity, p);
+      accept(record, entity, p);
     } catch (RuntimeException e) {
       decoded.remove(entity); // its decoded state may be half-changed; the store's is not
       throw e;
     }
   }
 
-  private void process(Record<byte[], byte[]> record, String entity, TimestepParser p) {
+  /** Applies a parsed record to its entity's state: duplicates, late records, windows, end markers. */
+  private void accept(Record<byte[], byte[]> record, String entity, TimestepParser p) {
     EntityBuffer buffer = load(entity);
     int n = p.count;
     int skip = 0;

@@ -70,7 +70,7 @@ public final class ContinuousTrainer implements AutoCloseable {
    * Steps of this trainer that train the self-supervised objective alone before the classifier loss
    * joins. With both from the first step, a fresh GunPoint model stayed near the uniform loss on
    * both objectives in 3 of 6 initialisations (pretext 4.0 to 4.3 after 50 steps, against 0.8 without
-   * labels); starting the classifier at step 50 trained all of them (pretext 0.45 to 0.52 at 150).
+   * labels); starting the classifier at step 50 trained all six (pretext 0.44 to 0.52 at step 150).
    */
   static final int CLASSIFIER_AFTER_STEPS = 50;
 

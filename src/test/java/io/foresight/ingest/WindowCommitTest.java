@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * When ingest asks for an exactly-once commit: at once for a window a recent record completed (live
- * data must not wait for the commit interval), not for windows cut from a backlog.
+ * The processor under exactly-once: it asks for a commit at once for a window a recent record
+ * completed (live data must not wait for the commit interval), not for windows cut from a backlog; and
+ * a task Streams re-initialises reads its state from the store again, not from decoded leftovers.
  */
 class WindowCommitTest {
 
@@ -25,10 +26,11 @@ class WindowCommitTest {
 
   private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
   private WindowingProcessor processor;
+  private KeyValueStore<String, byte[]> store;
 
   @BeforeEach
   void start() {
-    KeyValueStore<String, byte[]> store =
+    store =
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(WindowingTopology.STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled()
@@ -63,5 +65,19 @@ class WindowCommitTest {
     send(80, old);
     assertThat(context.forwarded()).hasSize(2);
     assertThat(context.committed()).isFalse();
+  }
+
+  @Test
+  void aReinitialisedTaskForgetsDecodedStateTheStoreNoLongerHolds() {
+    send(0, NOW - 10); // 4 of the 8 steps a window needs
+    // What a task revived after an aborted transaction sees: its store restored to before that record.
+    store.delete("dev");
+    processor.init(context);
+
+    send(40, NOW - 5); // with the 4 steps above still decoded, this would complete a window
+    assertThat(context.forwarded()).isEmpty();
+    send(80, NOW - 5);
+    assertThat(context.forwarded()).singleElement().satisfies(f ->
+        assertThat(((Window) f.record().value()).startTs()).isEqualTo(40));
   }
 }
