@@ -1,0 +1,71 @@
+package io.foresight.minirocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RidgeClassifierTest {
+
+  @Test
+  void leaveOneOutErrorEqualsRefittingWithoutEachRow() {
+    Random random = new Random(3);
+    int n = 12;
+    int p = 30;
+    int classes = 3;
+    double[][] x = new double[n][p];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % classes;
+      for (int j = 0; j < p; j++) {
+        x[i][j] = random.nextGaussian() + (j == labels[i] ? 2 : 0);
+      }
+    }
+    RidgeClassifier all = RidgeClassifier.fit(x, labels, classes);
+    double alpha = all.alpha();
+    // Refit on n - 1 rows at the same alpha and measure the squared error on the row left out.
+    double error = 0;
+    int correct = 0;
+    for (int left = 0; left < n; left++) {
+      double[][] rest = new double[n - 1][];
+      int[] restLabels = new int[n - 1];
+      for (int i = 0, r = 0; i < n; i++) {
+        if (i != left) {
+          rest[r] = x[i];
+          restLabels[r++] = labels[i];
+        }
+      }
+      RidgeClassifier without = RidgeClassifier.fit(rest, restLabels, classes, new double[] {alpha});
+      double[] scores = without.decision(x[left]);
+      for (int c = 0; c < classes; c++) {
+        double target = labels[left] == c ? 1 : -1;
+        error += (target - scores[c]) * (target - scores[c]) / (n * classes);
+      }
+      correct += without.predict(x[left]) == labels[left] ? 1 : 0;
+    }
+    assertThat(all.looError()).isCloseTo(error, within(1e-6));
+    assertThat(all.crossValidatedAccuracy()).isEqualTo(correct / (double) n);
+  }
+
+  @Test
+  void noiseIsRegularisedMoreThanAClearSignalAndItsEstimateStaysNearChance() {
+    Random random = new Random(5);
+    int n = 40;
+    double[][] noise = new double[n][200];
+    double[][] signal = new double[n][200];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = random.nextInt(2);
+      for (int j = 0; j < 200; j++) {
+        noise[i][j] = random.nextGaussian();
+        signal[i][j] = random.nextGaussian() * 0.05 + (labels[i] == 1 ? 1 : -1);
+      }
+    }
+    RidgeClassifier noisy = RidgeClassifier.fit(noise, labels, 2);
+    RidgeClassifier clear = RidgeClassifier.fit(signal, labels, 2);
+    assertThat(noisy.alpha()).isGreaterThan(clear.alpha());
+    assertThat(noisy.crossValidatedAccuracy()).isLessThan(0.75);
+    assertThat(clear.crossValidatedAccuracy()).isEqualTo(1.0);
+  }
+}
