@@ -87,7 +87,10 @@ final class EvaluateCommand implements Callable<Integer> {
         new Evaluation.Options(
             objectives, labelFractions, pretrainFractions, seeds, budgetSeconds, config,
             training.options(budgetSeconds, Integer.MAX_VALUE), pretrainMaxSteps, trainMaxSteps);
-    int tasks = options.pretrainings() + options.downstreamFits();
+    // One step per pretraining, per downstream fit, and per MiniRocket fit (one a labelled subset).
+    int tasks =
+        options.pretrainings() + options.downstreamFits()
+            + options.seeds() * options.labelFractions().size();
     EvaluationReport report;
     try (ProgressBar bar = Progress.bar("evaluate " + trainSet.name(), tasks, "fits")) {
       report =

@@ -3,11 +3,16 @@ package io.foresight.learn;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import io.foresight.data.Dataset;
+import io.foresight.data.Series;
+import io.foresight.minirocket.FeatureClassifier;
+import io.foresight.minirocket.MiniRocket;
+import io.foresight.minirocket.Standardizer;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -17,13 +22,18 @@ import java.util.function.Consumer;
  *
  * <p>For every objective and pretraining fraction, one encoder is pretrained on that share of the TRAIN
  * inputs (labels unseen; TEST never seen). Then for every seed and label fraction a stratified labelled
- * subset of TRAIN is drawn and three methods are scored on TEST:
+ * subset of TRAIN is drawn and these methods are scored on TEST:
  *
  * <ul>
  *   <li>{@code supervised}: the same architecture from random weights, trained on the subset alone;
+ *   <li>{@code minirocket}: MiniRocket features (biases fitted on all TRAIN inputs, no labels, no
+ *       pretraining) and the ridge or logistic classifier its authors use: what a practitioner would
+ *       pick instead;
  *   <li>{@code ssl-probe}: the frozen pretrained encoder's embeddings, an RBF SVM fit on the subset;
  *   <li>{@code ssl-finetune}: the pretrained encoder and a new classifier head, the head first fitted
- *       on the frozen embeddings, then both trained together.
+ *       on the frozen embeddings, then both trained together;
+ *   <li>{@code ssl+minirocket}: both sets of features, the embedding's weight chosen on the labelled
+ *       subset ({@link CombinedProbe}).
  * </ul>
  *
  * Seeds vary the labelled subset and the downstream initialisation; each pretraining runs once and is
@@ -84,13 +94,18 @@ public final class Evaluation {
       throw new IllegalArgumentException("evaluate needs labels on every TRAIN series");
     }
     List<String> classNames = trainSet.classNames();
-    Tokenizer tokenizer =
-        Tokenizer.detect(trainSet.series().stream().map(io.foresight.data.Series::values).toList());
+    Tokenizer tokenizer = Tokenizer.detect(values(trainSet));
     EncodedDataset train =
         EncodedDataset.of(trainSet, tokenizer, classNames, Tokenizer.OutOfRange.ERROR);
     EncodedDataset test =
         EncodedDataset.of(testSet, tokenizer, classNames, Tokenizer.OutOfRange.CLAMP);
-    ModelConfig classifierConfig = options.model().withClasses(classNames.size());
+
+    // MiniRocket is fitted once, on every TRAIN input and no label, as pretraining is.
+    long rocketStart = System.nanoTime();
+    MiniRocket rocket = MiniRocket.fit(values(trainSet), 0);
+    float[][] rocketTrain = rocket.transform(values(trainSet));
+    float[][] rocketTest = rocket.transform(values(testSet));
+    double rocketSeconds = (System.nanoTime() - rocketStart) / 1e9;
 
     // The labelled subsets, fixed per (seed, fraction) so every method sees the same labels.
     List<Subset> subsets = new ArrayList<>();
@@ -101,36 +116,19 @@ public final class Evaluation {
         subsets.add(new Subset(fraction, seed, members, train.subset(members)));
       }
     }
-    TimeBudget budget = options.budget();
+    Run run =
+        new Run(
+            options, tokenizer, options.model().withClasses(classNames.size()), train, test,
+            rocketTrain, rocketTest, subsets, options.budget(), progress);
 
     List<EvaluationReport.Result> results = new ArrayList<>();
     for (double fraction : options.labelFractions()) {
-      List<Double> runs = new ArrayList<>();
-      double seconds = 0;
-      for (Subset subset : subsets) {
-        if (subset.fraction != fraction) {
-          continue;
-        }
-        Engine.getInstance().setRandomSeed((int) subset.seed);
-        try (ForesightNet net = ForesightNet.create(classifierConfig, tokenizer)) {
-          Pretrainer.Result r = fitClassifier(net, subset, options, budget, false);
-          seconds += r.seconds();
-          runs.add(score(net, test));
-        }
-        progress.accept("supervised " + subset);
-      }
-      results.add(
-          new EvaluationReport.Result(
-              "supervised", null, fraction, null, EvaluationReport.Accuracy.of(runs), 0,
-              seconds / runs.size()));
+      results.add(minirocket(run, fraction, rocketSeconds));
+      results.add(supervised(run, fraction));
     }
-
     for (Objective objective : options.objectives()) {
       for (double pretrainFraction : options.pretrainFractions()) {
-        results.addAll(
-            pretrainAndScore(
-                objective, pretrainFraction, options, tokenizer, classifierConfig, train, test,
-                subsets, budget, progress));
+        results.addAll(pretrainAndScore(run, objective, pretrainFraction));
       }
     }
     return new EvaluationReport(
@@ -146,28 +144,66 @@ public final class Evaluation {
         options.model().encoder(),
         options.model().channels(),
         options.model().blocks(),
-        tokenizer.mode().name().toLowerCase(java.util.Locale.ROOT) + "/" + tokenizer.vocabulary(),
+        tokenizer.mode().name().toLowerCase(Locale.ROOT) + "/" + tokenizer.vocabulary(),
         (System.nanoTime() - start) / 1e9,
         results);
   }
 
+  /** MiniRocket features of the labelled subset, standardised on all of TRAIN, ridge or logistic. */
+  private static EvaluationReport.Result minirocket(Run run, double fraction, double fitSeconds) {
+    Standardizer standardizer = Standardizer.of(run.rocketTrain);
+    List<Double> runs = new ArrayList<>();
+    double seconds = 0;
+    for (Subset subset : run.subsetsAt(fraction)) {
+      long fitStart = System.nanoTime();
+      double[][] x = new double[subset.members.size()][];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = standardizer.apply(run.rocketTrain[subset.members.get(i)], 1);
+      }
+      FeatureClassifier.Fitted classifier =
+          FeatureClassifier.fit(x, subset.data.labels(), run.classes(), subset.seed);
+      int[] predicted = new int[run.rocketTest.length];
+      for (int i = 0; i < predicted.length; i++) {
+        predicted[i] = classifier.predict(standardizer.apply(run.rocketTest[i], 1));
+      }
+      runs.add(run.test.accuracy(predicted));
+      seconds += (System.nanoTime() - fitStart) / 1e9;
+      run.progress.accept("minirocket " + subset);
+    }
+    return new EvaluationReport.Result(
+        "minirocket", null, fraction, null, EvaluationReport.Accuracy.of(runs), fitSeconds,
+        seconds / runs.size());
+  }
+
+  /** The encoder from random weights, trained on the labelled subset alone. */
+  private static EvaluationReport.Result supervised(Run run, double fraction) {
+    List<Double> runs = new ArrayList<>();
+    double seconds = 0;
+    for (Subset subset : run.subsetsAt(fraction)) {
+      Engine.getInstance().setRandomSeed((int) subset.seed);
+      try (ForesightNet net = ForesightNet.create(run.classifierConfig, run.tokenizer)) {
+        Pretrainer.Result r = fitClassifier(net, subset, run, false);
+        seconds += r.seconds();
+        runs.add(score(net, run.test));
+      }
+      run.progress.accept("supervised " + subset);
+    }
+    return new EvaluationReport.Result(
+        "supervised", null, fraction, null, EvaluationReport.Accuracy.of(runs), 0,
+        seconds / runs.size());
+  }
+
   private static List<EvaluationReport.Result> pretrainAndScore(
-      Objective objective,
-      double pretrainFraction,
-      Options options,
-      Tokenizer tokenizer,
-      ModelConfig classifierConfig,
-      EncodedDataset train,
-      EncodedDataset test,
-      List<Subset> subsets,
-      TimeBudget budget,
-      Consumer<String> progress) {
+      Run run, Objective objective, double pretrainFraction) {
+    Options options = run.options;
+    EncodedDataset train = run.train;
+    EncodedDataset test = run.test;
     Engine.getInstance().setRandomSeed(0);
     Map<String, byte[]> encoder;
     float[][] trainEmbeddings;
     float[][] testEmbeddings;
     double pretrainSeconds;
-    try (ForesightNet net = ForesightNet.create(options.model(), tokenizer)) {
+    try (ForesightNet net = ForesightNet.create(options.model(), run.tokenizer)) {
       EncodedDataset unlabelled =
           train.subset(LabelledSubsets.random(train.size(), pretrainFraction, 0));
       Pretrainer.Result pretrained =
@@ -177,32 +213,31 @@ public final class Evaluation {
               objective,
               options
                   .training()
-                  .withBudget(budget.take(options.pretrainingUnits()), options.pretrainMaxSteps()),
+                  .withBudget(run.budget.take(options.pretrainingUnits()), options.pretrainMaxSteps()),
               Pretrainer.StepListener.NONE);
       pretrainSeconds = pretrained.seconds();
       encoder = Map.of(ForesightNet.ENCODER, net.saveSections().get(ForesightNet.ENCODER));
       trainEmbeddings = Inference.run(net, train.series()).embeddings();
       testEmbeddings = Inference.run(net, test.series()).embeddings();
     }
-    progress.accept("pretrain " + objective + " on " + pretrainFraction);
+    run.progress.accept("pretrain " + objective + " on " + pretrainFraction);
 
     List<EvaluationReport.Result> results = new ArrayList<>();
     for (double fraction : options.labelFractions()) {
       List<Double> probeRuns = new ArrayList<>();
       List<Double> finetuneRuns = new ArrayList<>();
+      List<Double> combinedRuns = new ArrayList<>();
       double probeSeconds = 0;
       double finetuneSeconds = 0;
-      for (Subset subset : subsets) {
-        if (subset.fraction != fraction) {
-          continue;
-        }
+      double combinedSeconds = 0;
+      for (Subset subset : run.subsetsAt(fraction)) {
         long probeStart = System.nanoTime();
         float[][] x = new float[subset.members.size()][];
         for (int i = 0; i < x.length; i++) {
           x[i] = trainEmbeddings[subset.members.get(i)];
         }
-        SvmProbe probe = SvmProbe.fit(
-                x, subset.data.labels(), train.classNames().size(), trainEmbeddings, subset.seed);
+        SvmProbe probe =
+            SvmProbe.fit(x, subset.data.labels(), run.classes(), trainEmbeddings, subset.seed);
         int[] predicted = new int[testEmbeddings.length];
         for (int i = 0; i < predicted.length; i++) {
           predicted[i] = probe.predict(testEmbeddings[i]);
@@ -210,40 +245,55 @@ public final class Evaluation {
         probeRuns.add(test.accuracy(predicted));
         probeSeconds += (System.nanoTime() - probeStart) / 1e9;
 
+        long combinedStart = System.nanoTime();
+        CombinedProbe combined =
+            CombinedProbe.fit(
+                run.rocketTrain, trainEmbeddings, subset.members, subset.data.labels(),
+                run.classes(), subset.seed);
+        for (int i = 0; i < predicted.length; i++) {
+          predicted[i] = combined.predict(run.rocketTest[i], testEmbeddings[i]);
+        }
+        combinedRuns.add(test.accuracy(predicted));
+        combinedSeconds += (System.nanoTime() - combinedStart) / 1e9;
+
         Engine.getInstance().setRandomSeed((int) subset.seed);
-        try (ForesightNet net = ForesightNet.create(classifierConfig, tokenizer)) {
+        try (ForesightNet net = ForesightNet.create(run.classifierConfig, run.tokenizer)) {
           net.load(encoder);
-          Pretrainer.Result r = fitClassifier(net, subset, options, budget, true);
+          Pretrainer.Result r = fitClassifier(net, subset, run, true);
           finetuneSeconds += r.seconds();
           finetuneRuns.add(score(net, test));
         } catch (MalformedModelException e) {
           throw new IllegalStateException("an encoder this run saved must load back", e);
         }
-        progress.accept("fine-tune " + objective + " " + subset);
+        run.progress.accept("fine-tune " + objective + " " + subset);
       }
       Double pf = pretrainFraction;
+      int n = probeRuns.size();
       results.add(
           new EvaluationReport.Result(
               "ssl-probe", objective.cliName(), fraction, pf, EvaluationReport.Accuracy.of(probeRuns),
-              pretrainSeconds, probeSeconds / probeRuns.size()));
+              pretrainSeconds, probeSeconds / n));
       results.add(
           new EvaluationReport.Result(
               "ssl-finetune", objective.cliName(), fraction, pf,
-              EvaluationReport.Accuracy.of(finetuneRuns), pretrainSeconds,
-              finetuneSeconds / finetuneRuns.size()));
+              EvaluationReport.Accuracy.of(finetuneRuns), pretrainSeconds, finetuneSeconds / n));
+      results.add(
+          new EvaluationReport.Result(
+              "ssl+minirocket", objective.cliName(), fraction, pf,
+              EvaluationReport.Accuracy.of(combinedRuns), pretrainSeconds, combinedSeconds / n));
     }
     return results;
   }
 
   private static Pretrainer.Result fitClassifier(
-      ForesightNet net, Subset subset, Options options, TimeBudget budget, boolean pretrained) {
+      ForesightNet net, Subset subset, Run run, boolean pretrained) {
     return ClassifierTrainer.train(
         net,
         subset.data.series(),
         subset.data.labels(),
-        options
+        run.options
             .training()
-            .withBudget(budget.take(1), options.trainMaxSteps())
+            .withBudget(run.budget.take(1), run.options.trainMaxSteps())
             .withSeed(subset.seed),
         false,
         pretrained,
@@ -253,6 +303,32 @@ public final class Evaluation {
   private static double score(ForesightNet net, EncodedDataset test) {
     Inference.Output out = Inference.run(net, test.series());
     return test.accuracy(Inference.argmax(out.probabilities()));
+  }
+
+  private static List<double[]> values(Dataset dataset) {
+    return dataset.series().stream().map(Series::values).toList();
+  }
+
+  /** What every method of one evaluation shares: the data in both forms, the subsets, the budget. */
+  private record Run(
+      Options options,
+      Tokenizer tokenizer,
+      ModelConfig classifierConfig,
+      EncodedDataset train,
+      EncodedDataset test,
+      float[][] rocketTrain,
+      float[][] rocketTest,
+      List<Subset> subsets,
+      TimeBudget budget,
+      Consumer<String> progress) {
+
+    int classes() {
+      return train.classNames().size();
+    }
+
+    List<Subset> subsetsAt(double fraction) {
+      return subsets.stream().filter(s -> s.fraction == fraction).toList();
+    }
   }
 
   /** One labelled subset of TRAIN. */

@@ -26,10 +26,12 @@ public record EvaluationReport(
   /**
    * One method at one label fraction, over all seeds.
    *
-   * @param method {@code supervised}, {@code ssl-probe} or {@code ssl-finetune}
+   * @param method {@code supervised}, {@code minirocket}, {@code ssl-probe}, {@code ssl-finetune} or
+   *     {@code ssl+minirocket}
    * @param objective pretext objective, null for {@code supervised}
    * @param pretrainFraction share of the TRAIN inputs pretraining saw (null for supervised)
-   * @param pretrainSeconds wall time of the pretraining this result used (shared by its seeds)
+   * @param pretrainSeconds wall time of the pretraining this result used (shared by its seeds); for
+   *     {@code minirocket}, of fitting and applying its transform to TRAIN and TEST
    * @param trainSeconds mean wall time of the downstream fit per seed
    */
   public record Result(

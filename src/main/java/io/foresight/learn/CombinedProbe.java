@@ -1,0 +1,105 @@
+package io.foresight.learn;
+
+import io.foresight.minirocket.FeatureClassifier;
+import io.foresight.minirocket.RidgeClassifier;
+import io.foresight.minirocket.Standardizer;
+import java.util.List;
+
+/**
+ * {@code ssl+minirocket}: a classifier on the frozen encoder's embedding beside the MiniRocket features.
+ *
+ * <p>Each block is standardised with the statistics of all TRAIN series (labelled or not); the
+ * embedding block is then scaled so its total variance is a share {@code w} of the MiniRocket block's
+ * (about 10,000 features would otherwise drown 128). The share is chosen from {@link #SHARES}, where 0
+ * is MiniRocket alone and infinity the embedding alone, by the leave-one-out accuracy of the ridge
+ * classifier on the labelled series (ties: the lower leave-one-out squared error), so the labels decide
+ * how much the pretrained features count.
+ */
+public final class CombinedProbe {
+
+  /** Shares of the embedding block's variance against the MiniRocket block's. */
+  static final double[] SHARES = {0, 0.25, 1, 4, Double.POSITIVE_INFINITY};
+
+  private final Standardizer rocket;
+  private final Standardizer embedding;
+  private final double rocketWeight;
+  private final double embeddingWeight;
+  private final double share;
+  private final FeatureClassifier.Fitted classifier;
+
+  private CombinedProbe(
+      Standardizer rocket, Standardizer embedding, double rocketWeight, double embeddingWeight,
+      double share, FeatureClassifier.Fitted classifier) {
+    this.rocket = rocket;
+    this.embedding = embedding;
+    this.rocketWeight = rocketWeight;
+    this.embeddingWeight = embeddingWeight;
+    this.share = share;
+    this.classifier = classifier;
+  }
+
+  /**
+   * Fits on the labelled members of TRAIN.
+   *
+   * @param rocketFeatures MiniRocket features of every TRAIN series
+   * @param embeddings the frozen encoder's embedding of every TRAIN series
+   * @param members indices of the labelled series
+   * @param labels their class indices, in the order of {@code members}
+   */
+  public static CombinedProbe fit(
+      float[][] rocketFeatures, float[][] embeddings, List<Integer> members, int[] labels,
+      int classes, long seed) {
+    Standardizer rocket = Standardizer.of(rocketFeatures);
+    Standardizer embedding = Standardizer.of(embeddings);
+    double balance = Math.sqrt(rocket.dimensions() / (double) embedding.dimensions());
+    CombinedProbe best = null;
+    double bestAccuracy = -1;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (double share : SHARES) {
+      double rocketWeight = Double.isInfinite(share) ? 0 : 1;
+      double embeddingWeight = Double.isInfinite(share) ? 1 : Math.sqrt(share) * balance;
+      double[][] x = new double[members.size()][];
+      for (int i = 0; i < x.length; i++) {
+        int m = members.get(i);
+        x[i] = row(rocket, embedding, rocketFeatures[m], embeddings[m], rocketWeight, embeddingWeight);
+      }
+      FeatureClassifier.Fitted fitted = FeatureClassifier.fit(x, labels, classes, seed);
+      double accuracy = fitted.crossValidatedAccuracy();
+      double error = fitted instanceof RidgeClassifier ridge ? ridge.looError() : 0;
+      if (accuracy > bestAccuracy || (accuracy == bestAccuracy && error < bestError)) {
+        best = new CombinedProbe(rocket, embedding, rocketWeight, embeddingWeight, share, fitted);
+        bestAccuracy = accuracy;
+        bestError = error;
+      }
+    }
+    return best;
+  }
+
+  /** The class of one series from its MiniRocket features and its embedding. */
+  public int predict(float[] rocketFeatures, float[] embeddingRow) {
+    return classifier.predict(
+        row(rocket, embedding, rocketFeatures, embeddingRow, rocketWeight, embeddingWeight));
+  }
+
+  /** The embedding's chosen share of the variance: 0 MiniRocket alone, infinity the embedding alone. */
+  public double share() {
+    return share;
+  }
+
+  private static double[] row(
+      Standardizer rocket, Standardizer embedding, float[] r, float[] e, double rocketWeight,
+      double embeddingWeight) {
+    if (rocketWeight == 0) {
+      return embedding.apply(e, embeddingWeight);
+    }
+    if (embeddingWeight == 0) {
+      return rocket.apply(r, rocketWeight);
+    }
+    double[] a = rocket.apply(r, rocketWeight);
+    double[] b = embedding.apply(e, embeddingWeight);
+    double[] out = new double[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
