@@ -3,6 +3,8 @@ package io.foresight.learn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 
 /**
  * The losses, written against DJL arrays. Every per-step loss takes a weight per step so that padding
@@ -51,6 +53,66 @@ final class Losses {
     NDArray zeros = manager.zeros(eye.getShape(), DataType.FLOAT32);
     NDArray positives = zeros.concat(eye, 1).concat(eye.concat(zeros, 1), 0);
     return similarity.logSoftmax(1).mul(positives).sum().neg().div(2 * n);
+  }
+
+  /**
+   * TS2Vec's hierarchical contrastive loss on the features of two views of the same steps: at every
+   * scale, instance-wise contrast (the same step of the other series of the batch are the negatives)
+   * and temporal contrast (the other steps of the same series are), each weighted 1/2; then both views
+   * are max-pooled over time by 2 and contrasted again, down to one step, where only instances are
+   * contrasted. Similarities are plain dot products, as in TS2Vec. The mean over scales is returned.
+   *
+   * @param a (N, T, C) features of the first view at the overlapping steps
+   * @param b (N, T, C) features of the second view at the same steps
+   */
+  static NDArray hierarchicalContrast(NDArray a, NDArray b) {
+    NDArray total = a.getManager().zeros(new Shape());
+    int scales = 0;
+    while (a.getShape().get(1) > 1) {
+      total = total.add(instanceContrast(a, b).mul(0.5f)).add(temporalContrast(a, b).mul(0.5f));
+      scales++;
+      a = Pool.maxPool1d(a.transpose(0, 2, 1), new Shape(2), new Shape(2), new Shape(0), false)
+          .transpose(0, 2, 1);
+      b = Pool.maxPool1d(b.transpose(0, 2, 1), new Shape(2), new Shape(2), new Shape(0), false)
+          .transpose(0, 2, 1);
+    }
+    total = total.add(instanceContrast(a, b).mul(0.5f));
+    return total.div(scales + 1);
+  }
+
+  /** At each step, series i of one view against every other series of both views. */
+  static NDArray instanceContrast(NDArray a, NDArray b) {
+    long n = a.getShape().get(0);
+    if (n == 1) {
+      return a.getManager().zeros(new Shape());
+    }
+    NDArray z = a.concat(b, 0).transpose(1, 0, 2); // (T, 2N, C)
+    return pairedContrast(z, n);
+  }
+
+  /** In each series, step t of one view against every other step of both views. */
+  static NDArray temporalContrast(NDArray a, NDArray b) {
+    long t = a.getShape().get(1);
+    if (t == 1) {
+      return a.getManager().zeros(new Shape());
+    }
+    NDArray z = a.concat(b, 1); // (N, 2T, C)
+    return pairedContrast(z, t);
+  }
+
+  /**
+   * Cross-entropy over rows of {@code z z^T} without its diagonal, where row i and row i + half are
+   * positives. {@code z} is (G, 2 * half, C); the mean over groups and rows is returned.
+   */
+  private static NDArray pairedContrast(NDArray z, long half) {
+    NDManager manager = z.getManager();
+    int rows = (int) (2 * half);
+    NDArray similarity = z.matMul(z.transpose(0, 2, 1)).sub(manager.eye(rows).mul(1e9f));
+    NDArray eye = manager.eye((int) half);
+    NDArray zeros = manager.zeros(eye.getShape(), DataType.FLOAT32);
+    NDArray positives = zeros.concat(eye, 1).concat(eye.concat(zeros, 1), 0);
+    long groups = z.getShape().get(0);
+    return similarity.logSoftmax(2).mul(positives).sum().neg().div(groups * rows);
   }
 
   /** Cross-entropy of class logits (N, K) against class indices (N) int64. */

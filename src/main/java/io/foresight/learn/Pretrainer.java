@@ -170,6 +170,18 @@ public final class Pretrainer {
       NDArray b = net.projection(store, net.embed(maskedFeatures, masked.mask(scope)), true);
       total = total.add(Losses.infoNce(a, b, options.temperature()).mul(objective.contrastiveWeight()));
     }
+    if (objective.hierarchicalWeight() > 0) {
+      CropPair pair = batch.pair();
+      NDArray first =
+          net.features(store, pair.first().ids(scope), pair.first().inputs(scope), true);
+      NDArray second =
+          net.features(store, pair.second().ids(scope), pair.second().inputs(scope), true);
+      // Features are (N, C, L); the loss wants the overlap's steps as (N, T, C).
+      int from = pair.firstOffset();
+      NDArray a = first.get(":, :, " + from + ":" + (from + pair.overlap())).transpose(0, 2, 1);
+      NDArray b = second.get(":, :, 0:" + pair.overlap()).transpose(0, 2, 1);
+      total = total.add(Losses.hierarchicalContrast(a, b).mul(objective.hierarchicalWeight()));
+    }
     return total;
   }
 }

@@ -28,7 +28,7 @@ class EncoderGunPointTest {
   private static final Path DIR = Path.of("src/test/resources/datasets/GunPoint");
 
   @ParameterizedTest
-  @CsvSource({"resnet, masked", "lstm, contrastive", "causal-cnn, masked"})
+  @CsvSource({"resnet, masked", "lstm, contrastive", "causal-cnn, masked", "causal-cnn, hierarchical"})
   void aShortPretrainingGivesAProbeThatBeatsTheMajorityRate(String encoder, String objective)
       throws Exception {
     Dataset trainSet = DatasetReaders.read(DIR.resolve("GunPoint_TRAIN.tsv"));

@@ -41,6 +41,74 @@ class LossesTest {
     manager.close();
   }
 
+  // ---- hierarchical contrast ----
+
+  @Test
+  void hierarchicalContrastOfFeaturelessViewsIsTheLogOfTheNegativesAtEveryScale() {
+    // All similarities equal: each row is a uniform guess among 2N - 1 (instances) or 2T - 1 (steps).
+    NDArray zeros = manager.zeros(new Shape(3, 4, 5));
+    double expected =
+        (0.5 * Math.log(5) + 0.5 * Math.log(7) // T = 4
+                + 0.5 * Math.log(5) + 0.5 * Math.log(3) // pooled to T = 2
+                + 0.5 * Math.log(5)) // pooled to T = 1: instances only
+            / 3;
+    assertThat(Losses.hierarchicalContrast(zeros, zeros).getFloat()).isCloseTo((float) expected, within(1e-4f));
+  }
+
+  @Test
+  void hierarchicalContrastIsNearZeroWhenEverySeriesAndStepIsItsOwnDirectionInBothViews() {
+    int n = 3;
+    int t = 4;
+    float[] values = new float[n * t * n * t];
+    for (int i = 0; i < n; i++) {
+      for (int s = 0; s < t; s++) {
+        values[(i * t + s) * n * t + i * t + s] = 10; // a one-hot direction per (series, step)
+      }
+    }
+    NDArray a = manager.create(values, new Shape(n, t, n * t));
+    assertThat(Losses.hierarchicalContrast(a, a.duplicate()).getFloat()).isLessThan(1e-3f);
+    // The second view of another series' steps: positives are now strangers, the loss is high.
+    NDArray shuffled = a.get("1:3").concat(a.get("0:1"), 0);
+    assertThat(Losses.hierarchicalContrast(a, shuffled).getFloat()).isGreaterThan(10f);
+  }
+
+  @Test
+  void cropPairViewsShareTheOverlapStepsWhereNeitherIsMasked() {
+    Random random = new Random(4);
+    long masked = 0;
+    long steps = 0;
+    for (int trial = 0; trial < 50; trial++) {
+      int[] ids1 = new int[40 + random.nextInt(30)];
+      int[] ids2 = new int[40 + random.nextInt(30)];
+      for (int i = 0; i < ids1.length; i++) {
+        ids1[i] = i % 41;
+      }
+      for (int i = 0; i < ids2.length; i++) {
+        ids2[i] = (3 * i) % 41;
+      }
+      CropPair pair = CropPair.build(List.of(tokens(ids1), tokens(ids2)), TOKENIZER, random);
+      assertThat(pair.overlap()).isBetween(2, Math.min(ids1.length, ids2.length));
+      assertThat(pair.first().length()).isGreaterThanOrEqualTo(pair.firstOffset() + pair.overlap());
+      assertThat(pair.second().length()).isGreaterThanOrEqualTo(pair.overlap());
+      assertThat(pair.first().mask()).containsOnly(1f); // same length per view: no padding
+      int mask = TOKENIZER.maskId();
+      for (int row = 0; row < 2; row++) {
+        for (int s = 0; s < pair.overlap(); s++) {
+          int x = pair.first().ids()[row * pair.first().length() + pair.firstOffset() + s];
+          int y = pair.second().ids()[row * pair.second().length() + s];
+          if (x != mask && y != mask) {
+            assertThat(x).isEqualTo(y);
+          }
+        }
+      }
+      for (int id : pair.first().ids()) {
+        masked += id == mask ? 1 : 0;
+        steps++;
+      }
+    }
+    assertThat(masked / (double) steps).isBetween(0.45, 0.55);
+  }
+
   // ---- PaddedBatch ----
 
   @Test
@@ -223,7 +291,7 @@ class LossesTest {
   /** The next-step objective's loss on the plain view of exactly these series. */
   private static float plainLoss(
       ForesightNet net, List<Tokens> series, TrainingOptions options, NDManager scope, ParameterStore store) {
-    PretextBatch batch = new PretextBatch(PaddedBatch.of(series, PAD), null, null, null);
+    PretextBatch batch = new PretextBatch(PaddedBatch.of(series, PAD), null, null, null, null);
     return Pretrainer.loss(net, batch, Objective.NEXT_STEP, options, scope, store).getFloat();
   }
 

@@ -120,6 +120,6 @@ class OptimizationTest {
     for (int length : new int[] {25, 40}) {
       series.add(LossesTest.randomTokens(random, length));
     }
-    return new PretextBatch(PaddedBatch.of(series, TOKENIZER.padId()), null, null, null);
+    return new PretextBatch(PaddedBatch.of(series, TOKENIZER.padId()), null, null, null, null);
   }
 }
