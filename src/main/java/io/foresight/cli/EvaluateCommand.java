@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.foresight.data.Dataset;
 import io.foresight.data.DatasetReaders;
+import io.foresight.data.Gaps;
 import io.foresight.learn.Evaluation;
 import io.foresight.learn.EvaluationReport;
 import io.foresight.learn.Objective;
@@ -17,7 +18,10 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code evaluate}: the seed question on the user's own files. Contract in DESIGN.md; the protocol is
@@ -61,11 +65,20 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--train-max-steps", defaultValue = "300", description = "Step cap per supervised or fine-tuning fit (default: ${DEFAULT-VALUE}).")
   int trainMaxSteps;
 
+  @Option(names = "--missing", defaultValue = "refuse",
+      description = "Missing values (NaN in .tsv, ? or NaN in .ts) inside a series: refuse (the"
+          + " default: the file is refused, naming line and step) or keep (the encoder reads a gap as"
+          + " its mask id, never as a value; MiniRocket reads it linearly interpolated between its"
+          + " neighbours). Trailing NaN is padding and always removed.")
+  String missing;
+
   @Option(names = "--out", required = true, description = "report.json to write.")
   Path out;
 
   @Option(names = "--plot", description = "PNG of accuracy against label fraction per method.")
   Path plot;
+
+  @Spec CommandSpec spec;
 
   @Mixin ModelOptions model;
   @Mixin TrainingFlags training;
@@ -81,8 +94,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 .toList()
             : List.of(Objective.parse(objective));
     objectives.forEach(o -> Pretrainer.requireSupported(config, o));
-    Dataset trainSet = DatasetReaders.read(train);
-    Dataset testSet = DatasetReaders.read(test);
+    Gaps.Policy gaps = switch (missing.toLowerCase(Locale.ROOT)) {
+      case "refuse" -> Gaps.Policy.REFUSE;
+      case "keep" -> Gaps.Policy.KEEP;
+      default -> throw new ParameterException(
+          spec.commandLine(), "--missing must be refuse or keep, got '" + missing + "'");
+    };
+    Dataset trainSet = DatasetReaders.read(train, gaps);
+    Dataset testSet = DatasetReaders.read(test, gaps);
     Evaluation.Options options =
         new Evaluation.Options(
             objectives, labelFractions, pretrainFractions, seeds, budgetSeconds, config,
@@ -109,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
         report.dataset(), report.trainSize(), report.testSize(), report.classes(),
         report.majorityRate(), report.totalSeconds());
     for (EvaluationReport.Result r : report.results()) {
-      System.out.printf(Locale.ROOT, "  %-12s %-12s labels %.2f pretrain %-4s accuracy %.3f ± %.3f%n",
+      System.out.printf(Locale.ROOT, "  %-14s %-22s labels %.2f pretrain %-4s accuracy %.3f ± %.3f%n",
           r.method(), r.objective() == null ? "-" : r.objective(), r.labelFraction(),
           r.pretrainFraction() == null ? "-" : r.pretrainFraction(), r.accuracy().mean(),
           r.accuracy().std());

@@ -21,12 +21,20 @@ public final class DatasetReaders {
    * @throws DatasetFormatException if the file is malformed
    */
   public static Dataset read(Path file) throws IOException {
+    return read(file, Gaps.Policy.REFUSE);
+  }
+
+  /**
+   * Reads {@code file}, gaps inside series as {@code gaps} says; CSV files have no way to write a gap
+   * and always refuse an empty field.
+   */
+  public static Dataset read(Path file, Gaps.Policy gaps) throws IOException {
     String fileName = fileName(file);
     int dot = fileName.lastIndexOf('.');
     String extension = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
     return switch (extension) {
-      case "tsv" -> UcrTsvReader.read(file);
-      case "ts" -> SktimeTsReader.read(file);
+      case "tsv" -> UcrTsvReader.read(file, datasetName(file), gaps);
+      case "ts" -> SktimeTsReader.read(file, datasetName(file), gaps);
       case "csv" -> CsvSequenceReader.read(file);
       default -> throw new IllegalArgumentException("unsupported dataset file " + file
           + ": expected .tsv (UCR archive), .ts (sktime) or .csv (integer sequences)");

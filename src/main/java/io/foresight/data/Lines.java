@@ -63,9 +63,12 @@ final class Lines {
    * Removes trailing NaN padding from {@code raw}, where NaN marks a missing value.
    *
    * @param missing how the format writes a missing value, for the error message
-   * @throws DatasetFormatException if a missing value precedes a real one, or nothing is left
+   * @param gaps what to do with a missing value that precedes a real one
+   * @throws DatasetFormatException if nothing is left, or a missing value precedes a real one under
+   *     {@link Gaps.Policy#REFUSE}
    */
-  static double[] stripPadding(double[] raw, String missing, Path file, long line)
+  static double[] stripPadding(
+      double[] raw, String missing, Gaps.Policy gaps, Path file, long line)
       throws DatasetFormatException {
     int end = raw.length;
     while (end > 0 && Double.isNaN(raw[end - 1])) {
@@ -75,10 +78,11 @@ final class Lines {
       throw new DatasetFormatException(
           file, line, "series has no values, only padding (" + missing + ")");
     }
-    for (int step = 0; step < end; step++) {
+    for (int step = 0; step < end && gaps == Gaps.Policy.REFUSE; step++) {
       if (Double.isNaN(raw[step])) {
         throw new DatasetFormatException(
-            file, line, "missing value (" + missing + ") inside the series at step " + step);
+            file, line, "missing value (" + missing + ") inside the series at step " + step
+                + " (--missing keep reads gaps)");
       }
     }
     return end == raw.length ? raw : Arrays.copyOf(raw, end);

@@ -30,12 +30,12 @@ public final class SktimeTsReader {
 
   /** Reads {@code file}, naming the dataset after the file (see {@link DatasetReaders#datasetName}). */
   public static Dataset read(Path file) throws IOException {
-    return read(file, DatasetReaders.datasetName(file));
+    return read(file, DatasetReaders.datasetName(file), Gaps.Policy.REFUSE);
   }
 
-  /** Reads {@code file} into a dataset called {@code name}. */
-  public static Dataset read(Path file, String name) throws IOException {
-    Parser parser = new Parser(file);
+  /** Reads {@code file} into a dataset called {@code name}, gaps inside series as {@code gaps} says. */
+  public static Dataset read(Path file, String name, Gaps.Policy gaps) throws IOException {
+    Parser parser = new Parser(file, gaps);
     long lines = Lines.forEach(file, parser::accept);
     if (!parser.inData) {
       throw new DatasetFormatException(file, lines, "no @data line: the header must end with @data");
@@ -49,13 +49,15 @@ public final class SktimeTsReader {
   /** Parsing state: the header seen so far, then the series. */
   private static final class Parser {
     final Path file;
+    final Gaps.Policy gaps;
     final List<Series> series = new ArrayList<>();
     boolean inData;
     boolean hasClassLabel;
     final Set<String> declaredLabels = new LinkedHashSet<>();
 
-    Parser(Path file) {
+    Parser(Path file, Gaps.Policy gaps) {
       this.file = file;
+      this.gaps = gaps;
     }
 
     void accept(String line, long lineNumber) throws DatasetFormatException {
@@ -155,7 +157,7 @@ public final class SktimeTsReader {
           throw error(lineNumber, "bad number '" + token + "' at step " + step);
         }
       }
-      return new Series(label, Lines.stripPadding(raw, "?", file, lineNumber));
+      return new Series(label, Lines.stripPadding(raw, "?", gaps, file, lineNumber));
     }
 
     private DatasetFormatException error(long lineNumber, String reason) {

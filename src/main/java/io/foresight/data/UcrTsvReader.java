@@ -26,16 +26,16 @@ public final class UcrTsvReader {
 
   /** Reads {@code file}, naming the dataset after the file (see {@link DatasetReaders#datasetName}). */
   public static Dataset read(Path file) throws IOException {
-    return read(file, DatasetReaders.datasetName(file));
+    return read(file, DatasetReaders.datasetName(file), Gaps.Policy.REFUSE);
   }
 
-  /** Reads {@code file} into a dataset called {@code name}. */
-  public static Dataset read(Path file, String name) throws IOException {
+  /** Reads {@code file} into a dataset called {@code name}, gaps inside series as {@code gaps} says. */
+  public static Dataset read(Path file, String name, Gaps.Policy gaps) throws IOException {
     List<Series> series = new ArrayList<>();
     Lines.forEach(file, (line, lineNumber) -> {
       String trimmed = line.stripTrailing();
       if (!trimmed.isEmpty()) {
-        series.add(parseLine(trimmed, file, lineNumber));
+        series.add(parseLine(trimmed, gaps, file, lineNumber));
       }
     });
     if (series.isEmpty()) {
@@ -44,7 +44,8 @@ public final class UcrTsvReader {
     return new Dataset(name, series);
   }
 
-  private static Series parseLine(String line, Path file, long lineNumber) throws DatasetFormatException {
+  private static Series parseLine(String line, Gaps.Policy gaps, Path file, long lineNumber)
+      throws DatasetFormatException {
     // Leading tabs are kept so that a missing label shows up as an empty first field.
     String[] fields = line.indexOf('\t') >= 0 ? TABS.split(line) : WHITESPACE.split(line.strip());
     String label = fields[0].strip();
@@ -68,6 +69,6 @@ public final class UcrTsvReader {
             file, lineNumber, "bad number '" + token + "' at step " + step);
       }
     }
-    return new Series(label, Lines.stripPadding(raw, "NaN", file, lineNumber));
+    return new Series(label, Lines.stripPadding(raw, "NaN", gaps, file, lineNumber));
   }
 }

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dataset tokenised for the model, with class indices into {@code classNames} (-1 for an unlabelled
+ * A dataset tokenised for the model (a gap, NaN, which only a reader told to keep gaps yields, becomes
+ * the mask id), with class indices into {@code classNames} (-1 for an unlabelled
  * series or a label the class list does not know).
  *
  * @param clamped steps clamped by the tokeniser across all series
@@ -25,7 +26,7 @@ public record EncodedDataset(
       Series s = dataset.series().get(i);
       Tokens t;
       try {
-        t = tokenizer.encode(s.values(), outOfRange);
+        t = tokenizer.encode(s.values(), outOfRange, true);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             dataset.name() + " series " + (i + 1) + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.foresight.learn;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import io.foresight.data.Dataset;
+import io.foresight.data.Gaps;
 import io.foresight.data.Series;
 import io.foresight.minirocket.FeatureClassifier;
 import io.foresight.minirocket.MiniRocket;
@@ -102,9 +103,9 @@ public final class Evaluation {
 
     // MiniRocket is fitted once, on every TRAIN input and no label, as pretraining is.
     long rocketStart = System.nanoTime();
-    MiniRocket rocket = MiniRocket.fit(values(trainSet), 0);
-    float[][] rocketTrain = rocket.transform(values(trainSet));
-    float[][] rocketTest = rocket.transform(values(testSet));
+    MiniRocket rocket = MiniRocket.fit(filled(trainSet), 0);
+    float[][] rocketTrain = rocket.transform(filled(trainSet));
+    float[][] rocketTest = rocket.transform(filled(testSet));
     double rocketSeconds = (System.nanoTime() - rocketStart) / 1e9;
 
     // The labelled subsets, fixed per (seed, fraction) so every method sees the same labels.
@@ -307,6 +308,11 @@ public final class Evaluation {
 
   private static List<double[]> values(Dataset dataset) {
     return dataset.series().stream().map(Series::values).toList();
+  }
+
+  /** MiniRocket's input: gaps filled by interpolation (the encoder sees them as its mask id). */
+  private static List<double[]> filled(Dataset dataset) {
+    return dataset.series().stream().map(s -> Gaps.interpolate(s.values())).toList();
   }
 
   /** What every method of one evaluation shares: the data in both forms, the subsets, the budget. */

@@ -14,7 +14,8 @@ import java.util.List;
  * @param inputs continuous input per step, 0 past the end
  * @param mask 1 for real steps, 0 for padding
  * @param nextTargets class of the following step (0 where there is none)
- * @param nextWeights 1 where a following step exists, else 0: the next-step loss averages over these
+ * @param nextWeights 1 where a following real step exists (not padding, not a gap), else 0: the
+ *     next-step loss averages over these
  */
 record PaddedBatch(
     int size,
@@ -44,7 +45,8 @@ record PaddedBatch(
       System.arraycopy(s.inputs(), 0, inputs, offset, s.length());
       for (int t = 0; t < s.length(); t++) {
         mask[offset + t] = 1;
-        if (t + 1 < s.length()) {
+        // A gap (the mask id, which is padId - 1) is no class to predict.
+        if (t + 1 < s.length() && s.ids()[t + 1] < padId - 1) {
           nextTargets[offset + t] = s.ids()[t + 1];
           nextWeights[offset + t] = 1;
         }

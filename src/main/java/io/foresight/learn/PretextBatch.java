@@ -61,7 +61,8 @@ record PretextBatch(
     for (int row = 0; row < maskedViews.size(); row++) {
       Views.Masked view = maskedViews.get(row);
       for (int t = 0; t < view.hidden().length; t++) {
-        if (view.hidden()[t]) {
+        // A hidden gap has no class to recover.
+        if (view.hidden()[t] && view.originalIds()[t] < tokenizer.maskId()) {
           targets[row * masked.length() + t] = view.originalIds()[t];
           weights[row * masked.length() + t] = 1;
         }

@@ -61,10 +61,16 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
     return new Tokenizer(Mode.REAL, bins, limit);
   }
 
-  /** Integer mode when every value is a whole number in {@code [0, 41)}; real mode otherwise. */
+  /**
+   * Integer mode when every value is a whole number in {@code [0, 41)}; real mode otherwise. Gaps (NaN)
+   * are ignored.
+   */
   public static Tokenizer detect(Iterable<double[]> series) {
     for (double[] values : series) {
       for (double v : values) {
+        if (Double.isNaN(v)) {
+          continue;
+        }
         if (v != Math.rint(v) || v < 0 || v >= DEFAULT_INTEGER_VOCABULARY) {
           return real(DEFAULT_REAL_BINS, DEFAULT_REAL_LIMIT);
         }
@@ -93,6 +99,14 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
    *     {@link OutOfRange#ERROR}
    */
   public Tokens encode(double[] values, OutOfRange outOfRange) {
+    return encode(values, outOfRange, false);
+  }
+
+  /**
+   * Tokenises one window; with {@code gapsAsMask} a NaN step is a gap and becomes {@link #maskId()}
+   * with input 0, a step the encoder cannot see, never mistaken for a value.
+   */
+  public Tokens encode(double[] values, OutOfRange outOfRange, boolean gapsAsMask) {
     int n = values.length;
     int[] ids = new int[n];
     float[] inputs = new float[n];
@@ -100,6 +114,10 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
     double scale = mode == Mode.REAL ? meanAbsScale(values) : vocabulary - 1;
     for (int t = 0; t < n; t++) {
       double v = values[t];
+      if (gapsAsMask && Double.isNaN(v)) {
+        ids[t] = maskId();
+        continue;
+      }
       if (!Double.isFinite(v)) {
         throw new IllegalArgumentException("step " + t + " is " + v + "; steps must be finite numbers");
       }
@@ -153,10 +171,14 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
 
   static double meanAbsScale(double[] values) {
     double sum = 0;
+    int real = 0;
     for (double v : values) {
-      sum += Math.abs(v);
+      if (!Double.isNaN(v)) {
+        sum += Math.abs(v);
+        real++;
+      }
     }
-    double mean = values.length == 0 ? 0 : sum / values.length;
+    double mean = real == 0 ? 0 : sum / real;
     return mean > 0 && Double.isFinite(mean) ? mean : 1.0;
   }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,44 @@ class CliTest {
     byte[] png = Files.readAllBytes(plot);
     assertThat(png.length).isGreaterThan(1000);
     assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+  }
+
+  @Test
+  void gapsInsideSeriesAreRefusedByDefaultAndEvaluatedWithMissingKeep() throws IOException {
+    Path train = withGaps(Path.of(TRAIN), "Gappy_TRAIN.tsv");
+    Path test = withGaps(Path.of(TEST), "Gappy_TEST.tsv");
+    Path report = dir.resolve("gaps.json");
+    String[] common = {"evaluate", "--train", train.toString(), "--test", test.toString(),
+        "--objective", "next-step", "--seeds", "1", "--label-fractions", "1.0", "--budget-seconds",
+        "4", "--channels", "8", "--blocks", "2", "--out", report.toString()};
+
+    Run refused = run(common);
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.err()).contains(train + ":1").contains("inside the series at step 20");
+
+    String[] keep = Arrays.copyOf(common, common.length + 2);
+    keep[common.length] = "--missing";
+    keep[common.length + 1] = "keep";
+    Run kept = run(keep);
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    for (JsonNode result : JSON.readTree(report.toFile()).get("results")) {
+      if (result.get("method").asText().equals("minirocket")) {
+        assertThat(result.get("accuracy").get("mean").asDouble()).isGreaterThan(0.9);
+      }
+    }
+  }
+
+  /** A copy of a UCR file with six missing steps (20..25) in every third series. */
+  private Path withGaps(Path source, String name) throws IOException {
+    List<String> lines = Files.readAllLines(source);
+    for (int i = 0; i < lines.size(); i += 3) {
+      String[] fields = lines.get(i).split("\t");
+      for (int step = 20; step <= 25; step++) {
+        fields[step + 1] = "NaN";
+      }
+      lines.set(i, String.join("\t", fields));
+    }
+    return Files.write(dir.resolve(name), lines);
   }
 
   @Test

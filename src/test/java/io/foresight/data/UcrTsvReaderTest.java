@@ -64,7 +64,15 @@ class UcrTsvReaderTest {
     Path file = write("1\t0.5\tNaN\t1.5\n");
     assertThatThrownBy(() -> UcrTsvReader.read(file))
         .isInstanceOf(DatasetFormatException.class)
-        .hasMessage(file + ":1: missing value (NaN) inside the series at step 1");
+        .hasMessage(
+            file + ":1: missing value (NaN) inside the series at step 1 (--missing keep reads gaps)");
+  }
+
+  @Test
+  void innerNaNIsKeptAsAGapWhenAskedAndTrailingNaNIsStillPadding() throws IOException {
+    Path file = write("1\t0.5\tNaN\t1.5\tNaN\n");
+    Dataset d = UcrTsvReader.read(file, "Toy", Gaps.Policy.KEEP);
+    assertThat(d.series().get(0).values()).containsExactly(0.5, Double.NaN, 1.5);
   }
 
   @Test

@@ -41,6 +41,14 @@ class LossesTest {
     manager.close();
   }
 
+  @Test
+  void aGapIsNoNextStepTarget() {
+    int mask = TOKENIZER.maskId();
+    PaddedBatch batch = PaddedBatch.of(List.of(tokens(1, 2, mask, 4, 5)), PAD);
+    // The step before the gap has nothing to predict; the gap itself predicts 4.
+    assertThat(batch.nextWeights()).containsExactly(1, 0, 1, 1, 0);
+  }
+
   // ---- hierarchical contrast ----
 
   @Test

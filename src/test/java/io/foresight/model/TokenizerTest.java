@@ -30,6 +30,21 @@ class TokenizerTest {
   // ---- integer mode ----
 
   @Test
+  void aGapBecomesTheMaskIdOnlyWhenGapsAreAskedForAndDoesNotMoveTheScale() {
+    Tokenizer integer = Tokenizer.integer(41);
+    Tokens tokens = integer.encode(new double[] {3, Double.NaN, 5}, OutOfRange.ERROR, true);
+    assertThat(tokens.ids()).containsExactly(3, integer.maskId(), 5);
+    assertThat(tokens.inputs()[1]).isZero();
+    Tokenizer real = Tokenizer.real(64, 5);
+    assertThat(real.encode(new double[] {2, Double.NaN, -2}, OutOfRange.CLAMP, true).scale())
+        .isEqualTo(2.0);
+    assertThatThrownBy(() -> integer.encode(new double[] {Double.NaN}, OutOfRange.ERROR))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Tokenizer.detect(List.of(new double[] {1, Double.NaN, 2})).mode())
+        .isEqualTo(Tokenizer.Mode.INTEGER);
+  }
+
+  @Test
   void integerModeMapsEveryValueInRangeToItself() {
     double[] values = new double[41];
     for (int v = 0; v < 41; v++) {
