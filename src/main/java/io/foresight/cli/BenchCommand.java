@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
       BenchMemoryCommand.class,
       BenchMemoryCaseCommand.class,
       BenchTokenizerCommand.class,
+      BenchMiniRocketCommand.class,
       BenchIngestCommand.class,
       BenchScorerCommand.class,
       BenchE2eCommand.class

@@ -1,12 +1,13 @@
 package io.foresight.cli;
 
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import picocli.CommandLine.Option;
 
 /** Architecture flags shared by the commands that build a new model. */
 final class ModelOptions {
 
-  @Option(names = "--encoder", defaultValue = ModelConfig.CAUSAL_CNN,
+  @Option(names = "--encoder", defaultValue = "causal-cnn",
       description = "causal-cnn (the default, and the one the stream trains), resnet (plain,"
           + " non-causal: masked and contrastive objectives only) or lstm.")
   String encoder;
@@ -20,13 +21,14 @@ final class ModelOptions {
   Integer blocks;
 
   ModelConfig config() {
-    return config(ModelConfig.defaults(encoder));
+    return config(ModelConfig.defaults(Encoder.parse(encoder)));
   }
 
   /** The architecture, with the given defaults for the sizes not set by flags. */
   ModelConfig config(ModelConfig defaults) {
-    if (!defaults.encoder().equals(encoder)) {
-      defaults = ModelConfig.defaults(encoder);
+    Encoder chosen = Encoder.parse(encoder);
+    if (defaults.encoder() != chosen) {
+      defaults = ModelConfig.defaults(chosen);
     }
     return defaults.withSize(
         channels != null ? channels : defaults.channels(), blocks != null ? blocks : defaults.blocks());

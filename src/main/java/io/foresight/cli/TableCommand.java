@@ -2,7 +2,7 @@ package io.foresight.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.foresight.learn.EvaluationReport;
-import io.foresight.model.ModelConfig;
+import io.foresight.model.Encoder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +141,9 @@ final class TableCommand implements Callable<Integer> {
   /** Method and objective; prefixed by the encoder when it is not the default causal CNN. */
   private static String column(EvaluationReport report, EvaluationReport.Result r) {
     String name = r.objective() == null ? r.method() : r.method() + " " + r.objective();
-    return ModelConfig.CAUSAL_CNN.equals(report.encoder()) ? name : report.encoder() + " " + name;
+    return Encoder.CAUSAL_CNN.cliName().equals(report.encoder())
+        ? name
+        : report.encoder() + " " + name;
   }
 
   private static double mean(List<Double> values) {

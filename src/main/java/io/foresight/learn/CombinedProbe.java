@@ -3,6 +3,7 @@ package io.foresight.learn;
 import io.foresight.minirocket.FeatureClassifier;
 import io.foresight.minirocket.RidgeClassifier;
 import io.foresight.minirocket.Standardizer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,12 +14,17 @@ import java.util.List;
  * (about 10,000 features would otherwise drown 128). The share is chosen from {@link #SHARES}, where 0
  * is MiniRocket alone and infinity the embedding alone, by the leave-one-out accuracy of the ridge
  * classifier on the labelled series (ties: the lower leave-one-out squared error), so the labels decide
- * how much the pretrained features count.
+ * how much the pretrained features count. When a class has a single labelled series, leaving it out
+ * leaves its class unseen and every share scores the same, so the share is the prior
+ * {@link #PRIOR_SHARE} instead: MiniRocket leads, the embedding adds to it.
  */
 public final class CombinedProbe {
 
   /** Shares of the embedding block's variance against the MiniRocket block's. */
   static final double[] SHARES = {0, 0.25, 1, 4, Double.POSITIVE_INFINITY};
+
+  /** The share used when leave-one-out cannot tell shares apart (a class with one labelled series). */
+  static final double PRIOR_SHARE = 0.25;
 
   private final Standardizer rocket;
   private final Standardizer embedding;
@@ -52,10 +58,15 @@ public final class CombinedProbe {
     Standardizer rocket = Standardizer.of(rocketFeatures);
     Standardizer embedding = Standardizer.of(embeddings);
     double balance = Math.sqrt(rocket.dimensions() / (double) embedding.dimensions());
+    int[] perClass = new int[classes];
+    for (int label : labels) {
+      perClass[label]++;
+    }
+    boolean looInformative = Arrays.stream(perClass).allMatch(c -> c != 1);
     CombinedProbe best = null;
     double bestAccuracy = -1;
     double bestError = Double.POSITIVE_INFINITY;
-    for (double share : SHARES) {
+    for (double share : looInformative ? SHARES : new double[] {PRIOR_SHARE}) {
       double rocketWeight = Double.isInfinite(share) ? 0 : 1;
       double embeddingWeight = Double.isInfinite(share) ? 1 : Math.sqrt(share) * balance;
       double[][] x = new double[members.size()][];

@@ -142,7 +142,7 @@ public final class Evaluation {
             Math.max(trainSet.maxLength(), testSet.maxLength())),
         test.majorityRate(),
         options.budgetSeconds(),
-        options.model().encoder(),
+        options.model().encoder().cliName(),
         options.model().channels(),
         options.model().blocks(),
         tokenizer.mode().name().toLowerCase(Locale.ROOT) + "/" + tokenizer.vocabulary(),

@@ -58,7 +58,7 @@ public final class ForesightNet implements AutoCloseable {
     // The LSTM recipe projects linearly; the CNNs use the usual two-layer projection (SimCLR).
     parts.put(
         PROJECTION_HEAD,
-        ModelConfig.LSTM.equals(config.encoder())
+        config.encoder() == Encoder.LSTM
             ? Linear.builder().setUnits(config.projectionDim()).build()
             : new SequentialBlock()
                 .add(Linear.builder().setUnits(e).build())
@@ -82,9 +82,9 @@ public final class ForesightNet implements AutoCloseable {
 
   private static Block encoder(ModelConfig config, Tokenizer tokenizer) {
     return switch (config.encoder()) {
-      case ModelConfig.RESNET -> new ResNetEncoder(config, tokenizer.padId());
-      case ModelConfig.LSTM -> new LstmEncoder(config);
-      default -> new CausalEncoder(config, tokenizer.inputVocabulary());
+      case RESNET -> new ResNetEncoder(config, tokenizer.padId());
+      case LSTM -> new LstmEncoder(config);
+      case CAUSAL_CNN -> new CausalEncoder(config, tokenizer.inputVocabulary());
     };
   }
 
@@ -217,17 +217,17 @@ public final class ForesightNet implements AutoCloseable {
    */
   public NDArray embed(NDArray features, NDArray mask) {
     return switch (config.encoder()) {
-      case ModelConfig.RESNET -> {
+      case RESNET -> {
         NDArray m = mask.expandDims(1);
         yield features.mul(m).sum(new int[] {2}).div(m.sum(new int[] {2}));
       }
-      case ModelConfig.LSTM -> {
+      case LSTM -> {
         NDArray length = mask.sum(new int[] {1});
         NDArray position = mask.getManager().arange((float) mask.getShape().get(1)).expandDims(0);
         NDArray last = position.eq(length.sub(1).expandDims(1)).toType(DataType.FLOAT32, false);
         yield features.mul(last.expandDims(1)).sum(new int[] {2});
       }
-      default -> pool(features, mask);
+      case CAUSAL_CNN -> pool(features, mask);
     };
   }
 

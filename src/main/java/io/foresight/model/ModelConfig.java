@@ -1,13 +1,13 @@
 package io.foresight.model;
 
-import java.util.List;
+import java.util.Objects;
 
 /**
  * Hyper-parameters of a Foresight model; stored in every checkpoint so a reader rebuilds the same
  * architecture.
  *
- * @param encoder {@link #CAUSAL_CNN} (the default, and the one the stream trains), {@link #RESNET} or
- *     {@link #LSTM}
+ * @param encoder {@link Encoder#CAUSAL_CNN} (the default, and the one the stream trains),
+ *     {@link Encoder#RESNET} or {@link Encoder#LSTM}
  * @param channels width of every block; the LSTM's hidden size
  * @param blocks residual blocks; for the causal CNN block {@code i} uses dilation {@code 2^i}; the LSTM
  *     has one layer and ignores it
@@ -16,23 +16,10 @@ import java.util.List;
  * @param numClasses classifier outputs; 0 while no labels have been seen
  */
 public record ModelConfig(
-    String encoder, int channels, int blocks, int kernel, int projectionDim, int numClasses) {
-
-  /** Causal, dilated, residual 1D CNN: every position sees only the past. */
-  public static final String CAUSAL_CNN = "causal-cnn";
-
-  /** The plain supervised ResNet users write first: same-padding convolutions and batch norm. */
-  public static final String RESNET = "resnet";
-
-  /** The LSTM of the temporal-contrastive recipe: one value per step in, hidden state out. */
-  public static final String LSTM = "lstm";
-
-  public static final List<String> ENCODERS = List.of(CAUSAL_CNN, RESNET, LSTM);
+    Encoder encoder, int channels, int blocks, int kernel, int projectionDim, int numClasses) {
 
   public ModelConfig {
-    if (!ENCODERS.contains(encoder)) {
-      throw new IllegalArgumentException("unknown encoder '" + encoder + "'; known: " + ENCODERS);
-    }
+    Objects.requireNonNull(encoder, "encoder");
     if (channels < 1 || blocks < 1 || kernel < 1 || projectionDim < 1 || numClasses < 0) {
       throw new IllegalArgumentException("model sizes must be positive: " + this);
     }
@@ -40,18 +27,18 @@ public record ModelConfig(
 
   /** Defaults chosen for 2 CPU cores; see README "Model". */
   public static ModelConfig defaults() {
-    return defaults(CAUSAL_CNN);
+    return defaults(Encoder.CAUSAL_CNN);
   }
 
   /**
    * Per-encoder defaults: the causal CNN 64 channels x 6 blocks; the ResNet 64 channels x 3 blocks (as
    * the common UCR ResNet); the LSTM hidden 128.
    */
-  public static ModelConfig defaults(String encoder) {
+  public static ModelConfig defaults(Encoder encoder) {
     return switch (encoder) {
-      case RESNET -> new ModelConfig(RESNET, 64, 3, 3, 128, 0);
-      case LSTM -> new ModelConfig(LSTM, 128, 1, 3, 128, 0);
-      default -> new ModelConfig(encoder, 64, 6, 3, 128, 0);
+      case RESNET -> new ModelConfig(encoder, 64, 3, 3, 128, 0);
+      case LSTM -> new ModelConfig(encoder, 128, 1, 3, 128, 0);
+      case CAUSAL_CNN -> new ModelConfig(encoder, 64, 6, 3, 128, 0);
     };
   }
 
@@ -65,7 +52,7 @@ public record ModelConfig(
 
   /** Whether position t's features depend on steps 0..t only, so next-step prediction is honest. */
   public boolean isCausal() {
-    return !RESNET.equals(encoder);
+    return encoder.isCausal();
   }
 
   /**
@@ -73,7 +60,7 @@ public record ModelConfig(
    * (as its recipe pools), the output at the last real step for the LSTM.
    */
   public int embeddingDim() {
-    return CAUSAL_CNN.equals(encoder) ? 2 * channels : channels;
+    return encoder == Encoder.CAUSAL_CNN ? 2 * channels : channels;
   }
 
   /** Steps of history that position t of the causal CNN sees, t included. */

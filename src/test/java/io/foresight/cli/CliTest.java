@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -258,7 +259,7 @@ class CliTest {
     Path file = dir.resolve("small.ckpt");
     try (ForesightNet net =
         ForesightNet.create(
-            new ModelConfig("causal-cnn", 8, 2, 3, 16, 2), Tokenizer.real(64, 5.0))) {
+            new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 2), Tokenizer.real(64, 5.0))) {
       CheckpointCodec.write(Checkpoint.of(net, 0, List.of("1", "2"), Map.of()), file);
     }
     return file;

@@ -10,6 +10,7 @@ import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
 import io.foresight.learn.TrainerService;
 import io.foresight.learn.TrainingOptions;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -73,7 +74,7 @@ class StreamingIntegrationTest {
             kafka,
             new TrainerService.Options(
                 "it-model",
-                new ModelConfig(ModelConfig.CAUSAL_CNN, 8, 2, 3, 16, 0),
+                new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 0),
                 Tokenizer.integer(41),
                 new ContinuousTrainer.Settings(
                     Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000, 1000),

@@ -46,6 +46,19 @@ class CombinedProbeTest {
     assertThat(accuracy(rocketWins, wideInformative, noise, labels)).isGreaterThan(0.9);
   }
 
+  @Test
+  void withOneLabelledSeriesInAClassThePriorShareIsUsed() {
+    Random random = new Random(3);
+    float[][] a = new float[N][];
+    float[][] b = new float[N][];
+    for (int i = 0; i < N; i++) {
+      a[i] = row(random, 100, i % 2, 1);
+      b[i] = row(random, 8, i % 2, 1);
+    }
+    CombinedProbe probe = CombinedProbe.fit(a, b, List.of(0, 1, 3), new int[] {0, 1, 1}, 2, 0);
+    assertThat(probe.share()).isEqualTo(CombinedProbe.PRIOR_SHARE);
+  }
+
   private static double accuracy(CombinedProbe probe, float[][] a, float[][] b, int[] labels) {
     int correct = 0;
     for (int i = N / 2; i < N; i++) {

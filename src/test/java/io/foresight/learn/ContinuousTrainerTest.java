@@ -3,6 +3,7 @@ package io.foresight.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SingleCpuThread.class)
 class ContinuousTrainerTest {
 
-  private static final ModelConfig SMALL = new ModelConfig(ModelConfig.CAUSAL_CNN, 16, 3, 3, 32, 0);
+  private static final ModelConfig SMALL = new ModelConfig(Encoder.CAUSAL_CNN, 16, 3, 3, 32, 0);
   private static final TrainingOptions OPTIONS =
       TrainingOptions.defaults().withBatch(16, 64).withLearningRate(3e-3f);
 

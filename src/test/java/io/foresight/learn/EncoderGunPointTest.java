@@ -7,6 +7,7 @@ import io.foresight.data.Dataset;
 import io.foresight.data.DatasetReaders;
 import io.foresight.data.Series;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -37,7 +38,8 @@ class EncoderGunPointTest {
     List<String> classes = trainSet.classNames();
     EncodedDataset train = EncodedDataset.of(trainSet, tokenizer, classes, Tokenizer.OutOfRange.ERROR);
     EncodedDataset test = EncodedDataset.of(testSet, tokenizer, classes, Tokenizer.OutOfRange.CLAMP);
-    ModelConfig config = ModelConfig.defaults(encoder).withSize(32, encoder.equals("lstm") ? 1 : 3);
+    ModelConfig config =
+        ModelConfig.defaults(Encoder.parse(encoder)).withSize(32, encoder.equals("lstm") ? 1 : 3);
     try (ForesightNet net = ForesightNet.create(config, tokenizer)) {
       Pretrainer.Result result =
           Pretrainer.pretrain(
@@ -62,7 +64,7 @@ class EncoderGunPointTest {
   @Test
   void theResNetRefusesNextStepPretrainingWithAClearMessage() {
     Tokenizer tokenizer = Tokenizer.integer(41);
-    try (ForesightNet net = ForesightNet.create(ModelConfig.defaults("resnet"), tokenizer)) {
+    try (ForesightNet net = ForesightNet.create(ModelConfig.defaults(Encoder.RESNET), tokenizer)) {
       List<Tokenizer.Tokens> series =
           List.of(tokenizer.encode(new double[] {1, 2, 3, 4}, Tokenizer.OutOfRange.ERROR));
       for (Objective objective : List.of(Objective.NEXT_STEP, Objective.ALL)) {

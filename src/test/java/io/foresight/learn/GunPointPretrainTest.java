@@ -6,6 +6,7 @@ import io.foresight.data.Dataset;
 import io.foresight.data.DatasetReaders;
 import io.foresight.data.Series;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -34,7 +35,7 @@ class GunPointPretrainTest {
     EncodedDataset train = EncodedDataset.of(trainSet, tokenizer, classes, Tokenizer.OutOfRange.ERROR);
     EncodedDataset test = EncodedDataset.of(testSet, tokenizer, classes, Tokenizer.OutOfRange.CLAMP);
 
-    ModelConfig config = new ModelConfig("causal-cnn", 32, 4, 3, 64, 0);
+    ModelConfig config = new ModelConfig(Encoder.CAUSAL_CNN, 32, 4, 3, 64, 0);
     try (ForesightNet net = ForesightNet.create(config, tokenizer)) {
       Pretrainer.Result result =
           Pretrainer.pretrain(

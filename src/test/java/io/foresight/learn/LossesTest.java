@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.foresight.model.Devices;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -196,7 +197,7 @@ class LossesTest {
     Tokens longer = randomTokens(new Random(5), 50);
     TrainingOptions options = TrainingOptions.defaults();
     try (ForesightNet net =
-            ForesightNet.create(new ModelConfig("causal-cnn", 8, 3, 3, 16, 0), TOKENIZER);
+            ForesightNet.create(new ModelConfig(Encoder.CAUSAL_CNN, 8, 3, 3, 16, 0), TOKENIZER);
         NDManager scope = net.manager().newSubManager()) {
       ParameterStore store = new ParameterStore(net.manager(), false);
       float together = plainLoss(net, List.of(shorter, longer), options, scope, store);

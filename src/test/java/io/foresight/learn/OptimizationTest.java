@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -27,7 +28,7 @@ class OptimizationTest {
     // PyTorch adds every backward pass onto the stored gradient; a step that left it would make the
     // next step descend along the sum of both.
     PretextBatch batch = batch(new Random(1));
-    try (ForesightNet net = ForesightNet.create(new ModelConfig("causal-cnn", 8, 2, 3, 16, 0), TOKENIZER)) {
+    try (ForesightNet net = ForesightNet.create(new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 0), TOKENIZER)) {
       // A bare backward pass does leave gradients, so the check below can fail.
       try (ai.djl.ndarray.NDManager scope = net.manager().newSubManager();
           ai.djl.training.GradientCollector collector =
@@ -63,7 +64,7 @@ class OptimizationTest {
   @Test
   void repeatedStepsOnOneBatchLowerItsLoss() {
     PretextBatch batch = batch(new Random(2));
-    try (ForesightNet net = ForesightNet.create(new ModelConfig("causal-cnn", 8, 2, 3, 16, 0), TOKENIZER)) {
+    try (ForesightNet net = ForesightNet.create(new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 0), TOKENIZER)) {
       Optimization optimization = new Optimization(net, 1e-2f);
       List<Float> losses = new ArrayList<>();
       for (int step = 0; step < 30; step++) {
@@ -84,7 +85,7 @@ class OptimizationTest {
     for (int length : new int[] {20, 33, 47}) {
       series.add(LossesTest.randomTokens(random, length));
     }
-    try (ForesightNet net = ForesightNet.create(new ModelConfig("causal-cnn", 8, 2, 3, 16, 0), TOKENIZER)) {
+    try (ForesightNet net = ForesightNet.create(new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 0), TOKENIZER)) {
       Optimization optimization = new Optimization(net, 1e-3f);
       for (Objective objective : Objective.values()) {
         PretextBatch batch =

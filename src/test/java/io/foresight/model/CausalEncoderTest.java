@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CausalEncoderTest {
 
   // Receptive field 1 + 2 * 2 * 15 = 61 steps: long enough that a leak across k would show.
-  private static final ModelConfig CONFIG = new ModelConfig("causal-cnn", 8, 4, 3, 16, 0);
+  private static final ModelConfig CONFIG = new ModelConfig(Encoder.CAUSAL_CNN, 8, 4, 3, 16, 0);
   private static final Tokenizer TOKENIZER = Tokenizer.integer(41);
   private static final int LENGTH = 64;
   private static final int C = CONFIG.channels();

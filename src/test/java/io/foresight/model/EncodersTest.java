@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,17 +20,16 @@ class EncodersTest {
 
   private static final Tokenizer TOKENIZER = Tokenizer.integer(41);
 
-  private static ModelConfig small(String encoder) {
-    return switch (encoder) {
-      case ModelConfig.LSTM -> new ModelConfig(encoder, 16, 1, 3, 8, 0);
-      default -> new ModelConfig(encoder, 8, 2, 3, 8, 0);
-    };
+  private static ModelConfig small(Encoder encoder) {
+    return encoder == Encoder.LSTM
+        ? new ModelConfig(encoder, 16, 1, 3, 8, 0)
+        : new ModelConfig(encoder, 8, 2, 3, 8, 0);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {ModelConfig.CAUSAL_CNN, ModelConfig.RESNET, ModelConfig.LSTM})
+  @EnumSource(Encoder.class)
   void raggedBatchesGiveFeaturesPerStepAndOneEmbeddingPerSeriesThatPaddingDoesNotChange(
-      String encoder) {
+      Encoder encoder) {
     ModelConfig config = small(encoder);
     Random random = new Random(4);
     int[] shortIds = randomIds(random, 30);
@@ -69,13 +68,13 @@ class EncodersTest {
     for (int t = k; t < length; t++) {
       changed[t] = (ids[t] + 1 + random.nextInt(40)) % 41;
     }
-    try (ForesightNet net = ForesightNet.create(small(ModelConfig.LSTM), TOKENIZER);
+    try (ForesightNet net = ForesightNet.create(small(Encoder.LSTM), TOKENIZER);
         NDManager scope = net.manager().newSubManager()) {
       ParameterStore store = new ParameterStore(scope, false);
       Shape shape = new Shape(1, length);
       float[] before = features(net, store, scope, ids, shape).transpose(0, 2, 1).toFloatArray();
       float[] after = features(net, store, scope, changed, shape).transpose(0, 2, 1).toFloatArray();
-      int hidden = small(ModelConfig.LSTM).channels();
+      int hidden = small(Encoder.LSTM).channels();
       assertThat(Arrays.copyOf(after, k * hidden)).containsExactly(Arrays.copyOf(before, k * hidden));
       assertThat(Arrays.copyOfRange(after, k * hidden, length * hidden))
           .isNotEqualTo(Arrays.copyOfRange(before, k * hidden, length * hidden));
@@ -84,9 +83,9 @@ class EncodersTest {
 
   @Test
   void onlyTheResNetSeesTheFuture() {
-    assertThat(ModelConfig.defaults(ModelConfig.CAUSAL_CNN).isCausal()).isTrue();
-    assertThat(ModelConfig.defaults(ModelConfig.LSTM).isCausal()).isTrue();
-    assertThat(ModelConfig.defaults(ModelConfig.RESNET).isCausal()).isFalse();
+    assertThat(ModelConfig.defaults(Encoder.CAUSAL_CNN).isCausal()).isTrue();
+    assertThat(ModelConfig.defaults(Encoder.LSTM).isCausal()).isTrue();
+    assertThat(ModelConfig.defaults(Encoder.RESNET).isCausal()).isFalse();
   }
 
   private static NDArray features(

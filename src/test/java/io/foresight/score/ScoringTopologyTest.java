@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SingleCpuThread.class)
 class ScoringTopologyTest {
 
-  private static final ModelConfig SMALL = new ModelConfig(ModelConfig.CAUSAL_CNN, 8, 2, 3, 16, 2);
+  private static final ModelConfig SMALL = new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 2);
 
   @TempDir Path stateDir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

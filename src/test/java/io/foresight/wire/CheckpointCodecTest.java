@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.MalformedModelException;
 import io.foresight.learn.Inference;
 import io.foresight.model.ForesightNet;
+import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SingleCpuThread.class)
 class CheckpointCodecTest {
 
-  private static final ModelConfig CONFIG = new ModelConfig("causal-cnn", 8, 2, 3, 16, 2);
+  private static final ModelConfig CONFIG = new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 2);
   private static final Tokenizer TOKENIZER = Tokenizer.real(64, 5.0);
 
   private static ForesightNet net;
