@@ -63,7 +63,8 @@ class SktimeTsReaderTest {
     Path file = write(HEADER + "1.0,?,3.0:a\n");
     assertThatThrownBy(() -> SktimeTsReader.read(file))
         .isInstanceOf(DatasetFormatException.class)
-        .hasMessage(file + ":8: missing value (?) inside the series at step 1");
+        .hasMessage(
+            file + ":8: missing value (?) inside the series at step 1 (--missing keep reads gaps)");
   }
 
   @Test
