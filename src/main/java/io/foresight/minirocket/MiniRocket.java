@@ -19,16 +19,20 @@ import java.util.stream.IntStream;
  *       119 features a kernel has are spread over its dilations;
  *   <li>each bias is a quantile of the kernel's output on one random fitted series; the quantiles are
  *       the fractional parts of {@code i * golden ratio}, {@code i = 1..9996};
- *   <li>outputs are zero-padded to the input's length; padding alternates between kernels and
- *       dilations: on every other (dilation, kernel) pair PPV counts only the positions whose receptive
- *       field lies inside the series.
+ *   <li>outputs are zero-padded to the input's length; when every fitted series has the same length,
+ *       padding alternates between kernels and dilations as in the authors' {@code minirocket.py}: on
+ *       every other (dilation, kernel) pair PPV counts only the positions whose receptive field lies
+ *       inside the series. When fitted lengths vary, PPV always counts every position, as the authors'
+ *       variable-length version does.
  * </ul>
  *
  * <p>Any length is transformed with the dilations fitted on the reference length: a series shorter than
  * the reference (or than the kernel itself) is convolved with zero padding at its own length, and where a
  * dilation's receptive field covers it entirely the unpadded positions are none, so PPV counts all
- * positions instead. Inputs must be finite; {@link io.foresight.data.Gaps} fills missing values first.
- * Instances are immutable and thread-safe; the same seed and series give the same transform.
+ * positions instead. Outputs are compared with the biases in single precision, as the reference does,
+ * so tied outputs fall on the same side. Inputs must be finite; {@link io.foresight.data.Gaps} fills
+ * missing values first. Instances are immutable and thread-safe; the same seed and series give the same
+ * transform.
  */
 public final class MiniRocket {
 
@@ -41,11 +45,14 @@ public final class MiniRocket {
   private static final int[][] KERNELS = threeOfNine();
 
   private final int referenceLength;
+  private final boolean alternatePadding;
   private final int[] dilations;
   private final int[] featuresPerDilation;
   private final float[] biases;
 
-  MiniRocket(int referenceLength, int[] dilations, int[] featuresPerDilation, float[] biases) {
+  MiniRocket(
+      int referenceLength, boolean alternatePadding, int[] dilations, int[] featuresPerDilation,
+      float[] biases) {
     int expected = KERNELS.length * Arrays.stream(featuresPerDilation).sum();
     if (dilations.length != featuresPerDilation.length || biases.length != expected) {
       throw new IllegalArgumentException(
@@ -54,6 +61,7 @@ public final class MiniRocket {
               + expected + ")");
     }
     this.referenceLength = referenceLength;
+    this.alternatePadding = alternatePadding;
     this.dilations = dilations.clone();
     this.featuresPerDilation = featuresPerDilation.clone();
     this.biases = biases.clone();
@@ -77,6 +85,7 @@ public final class MiniRocket {
       requireUsable(s);
     }
     int referenceLength = series.stream().mapToInt(s -> s.length).max().orElseThrow();
+    boolean equalLengths = series.stream().allMatch(s -> s.length == referenceLength);
     int perKernel = Math.max(1, features / KERNELS.length);
     int[][] plan = fitDilations(referenceLength, perKernel);
     int[] dilations = plan[0];
@@ -97,7 +106,7 @@ public final class MiniRocket {
         }
       }
     }
-    return new MiniRocket(referenceLength, dilations, featuresPerDilation, biases);
+    return new MiniRocket(referenceLength, equalLengths, dilations, featuresPerDilation, biases);
   }
 
   /** Number of features per series. */
@@ -107,6 +116,11 @@ public final class MiniRocket {
 
   public int referenceLength() {
     return referenceLength;
+  }
+
+  /** Whether PPV alternates between padded and unpadded outputs (fitted series of one length). */
+  public boolean alternatesPadding() {
+    return alternatePadding;
   }
 
   public int[] dilations() {
@@ -134,14 +148,14 @@ public final class MiniRocket {
       for (int k = 0; k < KERNELS.length; k++) {
         double[] c = conv.kernel(KERNELS[k]);
         // The published alternation: (dilation index + kernel index) odd counts unpadded positions only.
-        boolean unpadded = (d + k) % 2 == 1 && n - 2 * padding > 0;
+        boolean unpadded = alternatePadding && (d + k) % 2 == 1 && n - 2 * padding > 0;
         int from = unpadded ? padding : 0;
         int to = unpadded ? n - padding : n;
         for (int f = 0; f < featuresPerDilation[d]; f++, feature++) {
           float bias = biases[feature];
           int positive = 0;
           for (int t = from; t < to; t++) {
-            if (c[t] > bias) {
+            if ((float) c[t] > bias) {
               positive++;
             }
           }
@@ -170,6 +184,9 @@ public final class MiniRocket {
     // Series shorter than the kernel get dilation 1 only (the exponent would be negative).
     double maxExponent =
         Math.max(0, log2((referenceLength - 1) / (double) (KERNEL_LENGTH - 1)));
+    if (count == 1) {
+      maxExponent = 0; // numpy's linspace(0, stop, 1) is [0]: dilation 1
+    }
     List<Integer> distinct = new ArrayList<>();
     List<Integer> multiplicity = new ArrayList<>();
     double step = count == 1 ? 0 : maxExponent / (count - 1); // numpy's linspace, step by step
@@ -215,8 +232,11 @@ public final class MiniRocket {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
   }
 
-  private static double log2(double v) {
-    return Math.log(v) / Math.log(2);
+  /** log2, exact at powers of two as numpy's is (log(v) / log(2) can land just below the integer). */
+  static double log2(double v) {
+    double e = Math.log(v) / Math.log(2);
+    double nearest = Math.rint(e);
+    return Math.abs(e - nearest) < 1e-12 && Math.pow(2, nearest) == v ? nearest : e;
   }
 
   private static void requireUsable(double[] series) {

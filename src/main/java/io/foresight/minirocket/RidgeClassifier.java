@@ -10,6 +10,11 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * +1/-1 with an intercept, its regularisation chosen from 10^-3..10^3 (ten values, log-spaced, as
  * scikit-learn's {@code RidgeClassifierCV}) by the exact leave-one-out squared error.
  *
+ * <p>The rows come standardised (unit variance per feature, as scikit-learn's {@code StandardScaler}
+ * gives). The authors' published runs used {@code normalize=True}, which scales each centred feature to
+ * unit L2 norm, i.e. {@code std * sqrt(n)}: on those features the same grid acts like one n times
+ * stronger here. Ours reaches the published accuracy all the same (README, Results).
+ *
  * <p>Solved in the dual, since labelled series are few and features many: the centred Gram matrix
  * {@code X X^T = U diag(l) U^T} is decomposed once (EJML), and for every regularisation the leave-one-out
  * residuals follow in closed form, {@code (y - y_hat) / (1 - h_ii)}, from the hat matrix

@@ -30,6 +30,26 @@ class MiniRocketTest {
   }
 
   @Test
+  void dilationsAreExactWhereTheReferenceExponentIsAWholeNumber() {
+    // (L - 1) / 8 a power of two: numpy's log2 is exact there, so the largest dilation is that power.
+    for (int length : new int[] {17, 33, 65, 129, 513, 1025, 8193}) {
+      int[] dilations = MiniRocket.fitDilations(length, 119)[0];
+      assertThat(dilations[dilations.length - 1]).as("length %d", length).isEqualTo((length - 1) / 8);
+    }
+    // One feature per kernel: numpy's linspace(0, stop, 1) is [0], dilation 1.
+    assertThat(MiniRocket.fitDilations(1000, 1)[0]).containsExactly(1);
+    assertThat(MiniRocket.fitDilations(1000, 1)[1]).containsExactly(1);
+  }
+
+  @Test
+  void unequalFittedLengthsCountEveryPositionAsTheVariableLengthReferenceDoes() {
+    List<double[]> mixed = new ArrayList<>(randomSeries(5, 60, 8));
+    mixed.addAll(randomSeries(5, 45, 9));
+    assertThat(MiniRocket.fit(mixed, 0).alternatesPadding()).isFalse();
+    assertThat(MiniRocket.fit(randomSeries(5, 60, 8), 0).alternatesPadding()).isTrue();
+  }
+
+  @Test
   void defaultHas9996FeaturesAndBiasesFromTheGoldenRatioQuantiles() {
     MiniRocket rocket = MiniRocket.fit(randomSeries(20, 150, 1), 7);
     assertThat(rocket.features()).isEqualTo(84 * 119);
@@ -148,13 +168,13 @@ class MiniRocketTest {
       int padding = 4 * dilations[d];
       for (int k = 0; k < 84; k++) {
         double[] c = convolve(x, KERNEL_TWOS.get(k), dilations[d]);
-        boolean trimmed = (d + k) % 2 == 1 && x.length > 2 * padding;
+        boolean trimmed = rocket.alternatesPadding() && (d + k) % 2 == 1 && x.length > 2 * padding;
         int from = trimmed ? padding : 0;
         int to = trimmed ? x.length - padding : x.length;
         for (int f = 0; f < perDilation[d]; f++, feature++) {
           int positive = 0;
           for (int t = from; t < to; t++) {
-            positive += c[t] > biases[feature] ? 1 : 0;
+            positive += (float) c[t] > biases[feature] ? 1 : 0;
           }
           out[feature] = positive / (float) (to - from);
         }
