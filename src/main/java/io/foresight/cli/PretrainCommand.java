@@ -27,7 +27,9 @@ final class PretrainCommand implements Callable<Integer> {
   Path train;
 
   @Option(names = "--objective", defaultValue = "next-step",
-      description = "next-step, masked, contrastive or all (default: ${DEFAULT-VALUE}).")
+      description = "next-step, masked, contrastive, all, hierarchical (TS2Vec's hierarchical"
+          + " contrast), hierarchical+next-step or hierarchical+masked (default: ${DEFAULT-VALUE}:"
+          + " a checkpoint for the stream, whose surprise score is the next-step loss).")
   String objective;
 
   @Option(names = "--budget-seconds", defaultValue = "300",

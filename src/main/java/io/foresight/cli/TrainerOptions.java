@@ -15,8 +15,9 @@ final class TrainerOptions {
   @Mixin ModelNameOption name;
 
   @Option(names = "--objective", defaultValue = "next-step",
-      description = "Self-supervised objective trained continuously: next-step, masked, contrastive or"
-          + " all (default: ${DEFAULT-VALUE}).")
+      description = "Self-supervised objective trained continuously: next-step, masked, contrastive,"
+          + " all, hierarchical, hierarchical+next-step or hierarchical+masked (default:"
+          + " ${DEFAULT-VALUE}; surprise is the next-step loss, so keep next-step in the mix).")
   String objective;
 
   @Option(names = "--publish-every-steps", defaultValue = "500",
