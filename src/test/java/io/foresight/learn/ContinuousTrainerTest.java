@@ -41,6 +41,25 @@ class ContinuousTrainerTest {
   }
 
   @Test
+  void hierarchicalContrastBesideNextStepTrainsOnStreamWindows() {
+    ContinuousTrainer.Settings hierarchical =
+        new ContinuousTrainer.Settings(Objective.HIERARCHICAL_NEXT_STEP, OPTIONS, 100_000, 1000);
+    try (ContinuousTrainer trainer =
+        ContinuousTrainer.fresh(SMALL, Tokenizer.integer(41), hierarchical)) {
+      Random random = new Random(2);
+      for (int i = 0; i < 32; i++) {
+        trainer.addWindow(window("e" + i, 0, i % 2 == 0, random));
+      }
+      double first = trainer.step().pretextLoss();
+      double last = first;
+      for (int i = 0; i < 40; i++) {
+        last = trainer.step().pretextLoss();
+      }
+      assertThat(last).isFinite().isLessThan(first);
+    }
+  }
+
+  @Test
   void labelsArrivingBeforeOrAfterTheirWindowsBothLabelThem() {
     try (ContinuousTrainer trainer =
         ContinuousTrainer.fresh(SMALL, Tokenizer.integer(41), settings(100_000))) {
