@@ -10,7 +10,6 @@ import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
@@ -82,7 +81,7 @@ public final class MiniRocketBench {
           encoder[round] = c;
         }
       }
-      return new Result(train.name(), steps, median(all), median(one), median(encoder));
+      return new Result(train.name(), steps, Medians.of(all), Medians.of(one), Medians.of(encoder));
     } finally {
       oneCore.shutdown();
     }
@@ -107,12 +106,5 @@ public final class MiniRocketBench {
     long start = System.nanoTime();
     task.run();
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -1,5 +1,6 @@
 package io.foresight.cli;
 
+import io.foresight.bench.Medians;
 import io.foresight.data.SimulatedFleet;
 import io.foresight.data.StreamProducer;
 import io.foresight.ingest.WindowSpec;
@@ -135,9 +136,9 @@ final class BenchIngestCommand implements Callable<Integer> {
         streamsPassthrough.add(sp);
         ingest.add(i);
       }
-      double p = median(passthrough);
-      double sp = median(streamsPassthrough);
-      double i = median(ingest);
+      double p = Medians.of(passthrough);
+      double sp = Medians.of(streamsPassthrough);
+      double i = Medians.of(ingest);
       System.out.printf(Locale.ROOT, "ingest/passthrough = %.2f (ingest %,.0f steps/s, passthrough %,.0f steps/s)%n",
           i / p, i, p);
       System.out.printf(Locale.ROOT, "for scale: Streams passthrough (exactly-once, no processing)/passthrough = %.2f;"
@@ -262,12 +263,6 @@ final class BenchIngestCommand implements Callable<Integer> {
     if (System.getProperty(property) == null) {
       System.setProperty(property, level);
     }
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   static void deleteRecursively(Path dir) {

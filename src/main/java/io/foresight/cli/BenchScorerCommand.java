@@ -1,5 +1,6 @@
 package io.foresight.cli;
 
+import io.foresight.bench.Medians;
 import io.foresight.learn.Inference;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
@@ -100,8 +101,8 @@ final class BenchScorerCommand implements Callable<Integer> {
         bareRates.add(bare);
         scorerRates.add(scorer);
       }
-      double bare = BenchIngestCommand.median(bareRates);
-      double scorer = BenchIngestCommand.median(scorerRates);
+      double bare = Medians.of(bareRates);
+      double scorer = Medians.of(scorerRates);
       System.out.printf(Locale.ROOT, "scorer/bare = %.2f (medians of %d rounds: scorer %,.1f windows/s, bare %,.1f"
               + " windows/s; %d windows of %d, batch %d, %d torch threads)%n",
           scorer / bare, rounds, scorer, bare, windows, length, batch, torchThreads);

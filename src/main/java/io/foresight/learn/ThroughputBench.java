@@ -1,5 +1,6 @@
 package io.foresight.learn;
 
+import io.foresight.bench.Medians;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -61,7 +62,7 @@ public final class ThroughputBench {
         bare[r] = bareLoop(net, prepared, stepsPerRound);
       }
     }
-    return new Result(window, batch, real, bare, median(real) / median(bare));
+    return new Result(window, batch, real, bare, Medians.of(real) / Medians.of(bare));
   }
 
   /** The bare loop: arrays built once, then forward, loss, backward, update. Returns windows/s. */
@@ -114,12 +115,5 @@ public final class ThroughputBench {
       out.add(tokenizer.encode(values, Tokenizer.OutOfRange.CLAMP));
     }
     return out;
-  }
-
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }
