@@ -18,7 +18,6 @@ import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
 import io.foresight.model.Tokenizer.Tokens;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 

@@ -29,8 +29,8 @@ import java.util.stream.IntStream;
  * <p>Any length is transformed with the dilations fitted on the reference length: a series shorter than
  * the reference (or than the kernel itself) is convolved with zero padding at its own length, and where a
  * dilation's receptive field covers it entirely the unpadded positions are none, so PPV counts all
- * positions instead. Outputs are compared with the biases in single precision, as the reference does,
- * so tied outputs fall on the same side. Inputs must be finite; {@link io.foresight.data.Gaps} fills
+ * positions instead. Outputs are rounded to single precision and compared with single-precision biases,
+ * as the reference does, so tied outputs fall on the same side. Inputs must be finite; {@link io.foresight.data.Gaps} fills
  * missing values first. Instances are immutable and thread-safe; the same seed and series give the same
  * transform.
  */
@@ -99,7 +99,7 @@ public final class MiniRocket {
       for (int k = 0; k < KERNELS.length; k++) {
         double[] x = series.get(random.nextInt(series.size()));
         conv.prepare(x, dilations[d]);
-        double[] out = conv.kernel(KERNELS[k]).clone();
+        float[] out = conv.kernel(KERNELS[k]).clone();
         Arrays.sort(out, 0, x.length);
         for (int f = 0; f < featuresPerDilation[d]; f++, feature++) {
           biases[feature] = (float) quantile(out, x.length, quantiles[feature]);
@@ -146,7 +146,7 @@ public final class MiniRocket {
       int padding = (KERNEL_LENGTH - 1) * dilations[d] / 2;
       conv.prepare(series, dilations[d]);
       for (int k = 0; k < KERNELS.length; k++) {
-        double[] c = conv.kernel(KERNELS[k]);
+        float[] c = conv.kernel(KERNELS[k]);
         // The published alternation: (dilation index + kernel index) odd counts unpadded positions only.
         boolean unpadded = alternatePadding && (d + k) % 2 == 1 && n - 2 * padding > 0;
         int from = unpadded ? padding : 0;
@@ -155,7 +155,7 @@ public final class MiniRocket {
           float bias = biases[feature];
           int positive = 0;
           for (int t = from; t < to; t++) {
-            if ((float) c[t] > bias) {
+            if (c[t] > bias) {
               positive++;
             }
           }
@@ -225,18 +225,15 @@ public final class MiniRocket {
   }
 
   /** Linear-interpolation quantile of the first {@code n} sorted values (numpy's default). */
-  static double quantile(double[] sorted, int n, double q) {
+  static double quantile(float[] sorted, int n, double q) {
     double position = q * (n - 1);
     int lo = (int) Math.floor(position);
     int hi = Math.min(n - 1, lo + 1);
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
   }
 
-  /** log2, exact at powers of two as numpy's is (log(v) / log(2) can land just below the integer). */
-  static double log2(double v) {
-    double e = Math.log(v) / Math.log(2);
-    double nearest = Math.rint(e);
-    return Math.abs(e - nearest) < 1e-12 && Math.pow(2, nearest) == v ? nearest : e;
+  private static double log2(double v) {
+    return Math.log(v) / Math.log(2);
   }
 
   private static void requireUsable(double[] series) {
@@ -272,12 +269,12 @@ public final class MiniRocket {
   private static final class Convolution {
     private final double[] alpha;
     private final double[][] gamma = new double[KERNEL_LENGTH][];
-    private final double[] out;
+    private final float[] out;
     private int length;
 
     Convolution(int capacity) {
       alpha = new double[capacity];
-      out = new double[capacity];
+      out = new float[capacity];
       for (int j = 0; j < KERNEL_LENGTH; j++) {
         gamma[j] = new double[capacity];
       }
@@ -298,13 +295,17 @@ public final class MiniRocket {
       }
     }
 
-    /** The output of one kernel over the prepared input; valid until the next call. */
-    double[] kernel(int[] twos) {
+    /**
+     * The output of one kernel over the prepared input, summed in double and rounded once to single
+     * precision (what the reference computes in and compares with the biases); valid until the next
+     * call.
+     */
+    float[] kernel(int[] twos) {
       double[] g0 = gamma[twos[0]];
       double[] g1 = gamma[twos[1]];
       double[] g2 = gamma[twos[2]];
       for (int t = 0; t < length; t++) {
-        out[t] = alpha[t] + g0[t] + g1[t] + g2[t];
+        out[t] = (float) (alpha[t] + g0[t] + g1[t] + g2[t]);
       }
       return out;
     }

@@ -31,7 +31,8 @@ class MiniRocketTest {
 
   @Test
   void dilationsAreExactWhereTheReferenceExponentIsAWholeNumber() {
-    // (L - 1) / 8 a power of two: numpy's log2 is exact there, so the largest dilation is that power.
+    // (L - 1) / 8 a power of two: numpy's log2 is exact there, so the largest dilation is that power
+    // (Java's log ratio is exact there too, or just above at 2^29, which floors the same).
     for (int length : new int[] {17, 33, 65, 129, 513, 1025, 8193}) {
       int[] dilations = MiniRocket.fitDilations(length, 119)[0];
       assertThat(dilations[dilations.length - 1]).as("length %d", length).isEqualTo((length - 1) / 8);
@@ -62,9 +63,14 @@ class MiniRocketTest {
   @Test
   void featuresAreThePpvOfEachKernelAgainstItsBias() {
     List<double[]> series = randomSeries(10, 60, 2);
-    MiniRocket rocket = MiniRocket.fit(series, 3);
-    for (double[] x : List.of(series.get(0), randomSeries(1, 45, 9).get(0), new double[] {1, -2, 3})) {
-      assertThat(rocket.transform(x)).containsExactly(direct(rocket, x), within(1e-6f));
+    List<double[]> mixed = new ArrayList<>(series);
+    mixed.addAll(randomSeries(4, 35, 3));
+    // Equal fitted lengths alternate padded and unpadded outputs; mixed lengths count every position.
+    for (MiniRocket rocket : List.of(MiniRocket.fit(series, 3), MiniRocket.fit(mixed, 3))) {
+      for (double[] x :
+          List.of(series.get(0), randomSeries(1, 45, 9).get(0), new double[] {1, -2, 3})) {
+        assertThat(rocket.transform(x)).containsExactly(direct(rocket, x), within(1e-6f));
+      }
     }
   }
 
@@ -168,13 +174,14 @@ class MiniRocketTest {
       int padding = 4 * dilations[d];
       for (int k = 0; k < 84; k++) {
         double[] c = convolve(x, KERNEL_TWOS.get(k), dilations[d]);
-        boolean trimmed = rocket.alternatesPadding() && (d + k) % 2 == 1 && x.length > 2 * padding;
+        boolean trimmed =
+            rocket.alternatesPadding() && (d + k) % 2 == 1 && x.length > 2 * padding;
         int from = trimmed ? padding : 0;
         int to = trimmed ? x.length - padding : x.length;
         for (int f = 0; f < perDilation[d]; f++, feature++) {
           int positive = 0;
           for (int t = from; t < to; t++) {
-            positive += (float) c[t] > biases[feature] ? 1 : 0;
+            positive += (float) c[t] > biases[feature] ? 1 : 0; // compared as the reference does
           }
           out[feature] = positive / (float) (to - from);
         }
