@@ -2,7 +2,6 @@ package io.foresight.bench;
 
 import io.foresight.data.Dataset;
 import io.foresight.data.Gaps;
-import io.foresight.data.Series;
 import io.foresight.learn.EncodedDataset;
 import io.foresight.learn.Inference;
 import io.foresight.minirocket.MiniRocket;
@@ -94,7 +93,7 @@ public final class MiniRocketBench {
   }
 
   private static List<double[]> values(Dataset dataset) {
-    return dataset.series().stream().map(Series::values).map(Gaps::interpolate).toList();
+    return dataset.values().stream().map(Gaps::interpolate).toList();
   }
 
   @FunctionalInterface

@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
       steps = replay;
       heldOut = replay.heldOutLabels();
       seriesOf = entity -> entity.replaceFirst("-r\\d+$", "");
-      tokenizer = Tokenizer.detect(replay.train().series().stream().map(Series::values).toList());
+      tokenizer = Tokenizer.detect(replay.train().values());
       int longest = replay.train().series().stream().mapToInt(Series::length).max().orElse(2);
       // Each series is one sequence closed by its end marker; the gap only guards a stalled producer.
       spec = windows.spec(WindowOptions.Mode.sequence);

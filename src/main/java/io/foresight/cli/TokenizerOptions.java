@@ -1,7 +1,6 @@
 package io.foresight.cli;
 
 import io.foresight.data.Dataset;
-import io.foresight.data.Series;
 import io.foresight.model.Tokenizer;
 import picocli.CommandLine.Option;
 
@@ -29,7 +28,7 @@ final class TokenizerOptions {
           vocabulary != null ? vocabulary : Tokenizer.DEFAULT_INTEGER_VOCABULARY);
       case real -> Tokenizer.real(
           vocabulary != null ? vocabulary : Tokenizer.DEFAULT_REAL_BINS, Tokenizer.DEFAULT_REAL_LIMIT);
-      case auto -> Tokenizer.detect(train.series().stream().map(Series::values).toList());
+      case auto -> Tokenizer.detect(train.values());
     };
   }
 }

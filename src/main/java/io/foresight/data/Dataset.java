@@ -19,6 +19,11 @@ public record Dataset(String name, List<Series> series) {
     series = List.copyOf(series);
   }
 
+  /** The values of every series, in order (shared arrays, as {@link Series#values()}). */
+  public List<double[]> values() {
+    return series.stream().map(Series::values).toList();
+  }
+
   /** Number of series. */
   public int size() {
     return series.size();

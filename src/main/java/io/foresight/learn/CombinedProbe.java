@@ -2,14 +2,13 @@ package io.foresight.learn;
 
 import io.foresight.minirocket.FeatureClassifier;
 import io.foresight.minirocket.RidgeClassifier;
-import io.foresight.minirocket.Standardizer;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * {@code ssl+minirocket}: a classifier on the frozen encoder's embedding beside the MiniRocket features.
  *
- * <p>Each block is standardised with the statistics of all TRAIN series (labelled or not); the
+ * <p>Both blocks come standardised with the statistics of all TRAIN series (labelled or not); the
  * embedding block is then scaled so its total variance is a share {@code w} of the MiniRocket block's
  * (about 10,000 features would otherwise drown 128). The share is chosen from {@link #SHARES}, where 0
  * is MiniRocket alone and infinity the embedding alone, by the leave-one-out accuracy of the ridge
@@ -26,18 +25,13 @@ public final class CombinedProbe {
   /** The share used when leave-one-out cannot tell shares apart (a class with one labelled series). */
   static final double PRIOR_SHARE = 0.25;
 
-  private final Standardizer rocket;
-  private final Standardizer embedding;
   private final double rocketWeight;
   private final double embeddingWeight;
   private final double share;
   private final FeatureClassifier.Fitted classifier;
 
   private CombinedProbe(
-      Standardizer rocket, Standardizer embedding, double rocketWeight, double embeddingWeight,
-      double share, FeatureClassifier.Fitted classifier) {
-    this.rocket = rocket;
-    this.embedding = embedding;
+      double rocketWeight, double embeddingWeight, double share, FeatureClassifier.Fitted classifier) {
     this.rocketWeight = rocketWeight;
     this.embeddingWeight = embeddingWeight;
     this.share = share;
@@ -47,17 +41,15 @@ public final class CombinedProbe {
   /**
    * Fits on the labelled members of TRAIN.
    *
-   * @param rocketFeatures MiniRocket features of every TRAIN series
-   * @param embeddings the frozen encoder's embedding of every TRAIN series
+   * @param rocketFeatures standardised MiniRocket features of every TRAIN series
+   * @param embeddings the frozen encoder's standardised embedding of every TRAIN series
    * @param members indices of the labelled series
    * @param labels their class indices, in the order of {@code members}
    */
   public static CombinedProbe fit(
-      float[][] rocketFeatures, float[][] embeddings, List<Integer> members, int[] labels,
+      double[][] rocketFeatures, double[][] embeddings, List<Integer> members, int[] labels,
       int classes, long seed) {
-    Standardizer rocket = Standardizer.of(rocketFeatures);
-    Standardizer embedding = Standardizer.of(embeddings);
-    double balance = Math.sqrt(rocket.dimensions() / (double) embedding.dimensions());
+    double balance = Math.sqrt(rocketFeatures[0].length / (double) embeddings[0].length);
     int[] perClass = new int[classes];
     for (int label : labels) {
       perClass[label]++;
@@ -72,13 +64,13 @@ public final class CombinedProbe {
       double[][] x = new double[members.size()][];
       for (int i = 0; i < x.length; i++) {
         int m = members.get(i);
-        x[i] = row(rocket, embedding, rocketFeatures[m], embeddings[m], rocketWeight, embeddingWeight);
+        x[i] = row(rocketFeatures[m], embeddings[m], rocketWeight, embeddingWeight);
       }
       FeatureClassifier.Fitted fitted = FeatureClassifier.fit(x, labels, classes, seed);
       double accuracy = fitted.crossValidatedAccuracy();
       double error = fitted instanceof RidgeClassifier ridge ? ridge.looError() : 0;
       if (accuracy > bestAccuracy || (accuracy == bestAccuracy && error < bestError)) {
-        best = new CombinedProbe(rocket, embedding, rocketWeight, embeddingWeight, share, fitted);
+        best = new CombinedProbe(rocketWeight, embeddingWeight, share, fitted);
         bestAccuracy = accuracy;
         bestError = error;
       }
@@ -86,10 +78,9 @@ public final class CombinedProbe {
     return best;
   }
 
-  /** The class of one series from its MiniRocket features and its embedding. */
-  public int predict(float[] rocketFeatures, float[] embeddingRow) {
-    return classifier.predict(
-        row(rocket, embedding, rocketFeatures, embeddingRow, rocketWeight, embeddingWeight));
+  /** The class of one series from its standardised MiniRocket features and embedding. */
+  public int predict(double[] rocketFeatures, double[] embeddingRow) {
+    return classifier.predict(row(rocketFeatures, embeddingRow, rocketWeight, embeddingWeight));
   }
 
   /** The embedding's chosen share of the variance: 0 MiniRocket alone, infinity the embedding alone. */
@@ -97,20 +88,17 @@ public final class CombinedProbe {
     return share;
   }
 
-  private static double[] row(
-      Standardizer rocket, Standardizer embedding, float[] r, float[] e, double rocketWeight,
-      double embeddingWeight) {
-    if (rocketWeight == 0) {
-      return embedding.apply(e, embeddingWeight);
+  /** One row of the classifier's input: the weighted blocks side by side, a block of weight 0 left out. */
+  private static double[] row(double[] r, double[] e, double rocketWeight, double embeddingWeight) {
+    int rocketWidth = rocketWeight == 0 ? 0 : r.length;
+    int embeddingWidth = embeddingWeight == 0 ? 0 : e.length;
+    double[] out = new double[rocketWidth + embeddingWidth];
+    for (int j = 0; j < rocketWidth; j++) {
+      out[j] = r[j] * rocketWeight;
     }
-    if (embeddingWeight == 0) {
-      return rocket.apply(r, rocketWeight);
+    for (int j = 0; j < embeddingWidth; j++) {
+      out[rocketWidth + j] = e[j] * embeddingWeight;
     }
-    double[] a = rocket.apply(r, rocketWeight);
-    double[] b = embedding.apply(e, embeddingWeight);
-    double[] out = new double[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 }

@@ -4,7 +4,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import io.foresight.data.Dataset;
 import io.foresight.data.Gaps;
-import io.foresight.data.Series;
 import io.foresight.minirocket.FeatureClassifier;
 import io.foresight.minirocket.MiniRocket;
 import io.foresight.minirocket.Standardizer;
@@ -95,17 +94,21 @@ public final class Evaluation {
       throw new IllegalArgumentException("evaluate needs labels on every TRAIN series");
     }
     List<String> classNames = trainSet.classNames();
-    Tokenizer tokenizer = Tokenizer.detect(values(trainSet));
+    Tokenizer tokenizer = Tokenizer.detect(trainSet.values());
     EncodedDataset train =
         EncodedDataset.of(trainSet, tokenizer, classNames, Tokenizer.OutOfRange.ERROR);
     EncodedDataset test =
         EncodedDataset.of(testSet, tokenizer, classNames, Tokenizer.OutOfRange.CLAMP);
 
-    // MiniRocket is fitted once, on every TRAIN input and no label, as pretraining is.
+    // MiniRocket is fitted once, on every TRAIN input and no label, as pretraining is; its features
+    // are standardised once, with the statistics of all TRAIN series.
     long rocketStart = System.nanoTime();
-    MiniRocket rocket = MiniRocket.fit(filled(trainSet), 0);
-    float[][] rocketTrain = rocket.transform(filled(trainSet));
-    float[][] rocketTest = rocket.transform(filled(testSet));
+    List<double[]> trainValues = filled(trainSet);
+    MiniRocket rocket = MiniRocket.fit(trainValues, 0);
+    float[][] rocketTrainFeatures = rocket.transform(trainValues);
+    Standardizer standardizer = Standardizer.of(rocketTrainFeatures);
+    double[][] rocketTrain = standardizer.apply(rocketTrainFeatures);
+    double[][] rocketTest = standardizer.apply(rocket.transform(filled(testSet)));
     double rocketSeconds = (System.nanoTime() - rocketStart) / 1e9;
 
     // The labelled subsets, fixed per (seed, fraction) so every method sees the same labels.
@@ -150,22 +153,21 @@ public final class Evaluation {
         results);
   }
 
-  /** MiniRocket features of the labelled subset, standardised on all of TRAIN, ridge or logistic. */
+  /** MiniRocket features of the labelled subset (standardised on all of TRAIN), ridge or logistic. */
   private static EvaluationReport.Result minirocket(Run run, double fraction, double fitSeconds) {
-    Standardizer standardizer = Standardizer.of(run.rocketTrain);
     List<Double> runs = new ArrayList<>();
     double seconds = 0;
     for (Subset subset : run.subsetsAt(fraction)) {
       long fitStart = System.nanoTime();
       double[][] x = new double[subset.members.size()][];
       for (int i = 0; i < x.length; i++) {
-        x[i] = standardizer.apply(run.rocketTrain[subset.members.get(i)], 1);
+        x[i] = run.rocketTrain[subset.members.get(i)];
       }
       FeatureClassifier.Fitted classifier =
           FeatureClassifier.fit(x, subset.data.labels(), run.classes(), subset.seed);
       int[] predicted = new int[run.rocketTest.length];
       for (int i = 0; i < predicted.length; i++) {
-        predicted[i] = classifier.predict(standardizer.apply(run.rocketTest[i], 1));
+        predicted[i] = classifier.predict(run.rocketTest[i]);
       }
       runs.add(run.test.accuracy(predicted));
       seconds += (System.nanoTime() - fitStart) / 1e9;
@@ -221,6 +223,10 @@ public final class Evaluation {
       trainEmbeddings = Inference.run(net, train.series()).embeddings();
       testEmbeddings = Inference.run(net, test.series()).embeddings();
     }
+    // ssl+minirocket reads the embeddings standardised on all of TRAIN, like the MiniRocket block.
+    Standardizer embeddingStandardizer = Standardizer.of(trainEmbeddings);
+    double[][] trainEmbeddingRows = embeddingStandardizer.apply(trainEmbeddings);
+    double[][] testEmbeddingRows = embeddingStandardizer.apply(testEmbeddings);
     run.progress.accept("pretrain " + objective + " on " + pretrainFraction);
 
     List<EvaluationReport.Result> results = new ArrayList<>();
@@ -249,10 +255,10 @@ public final class Evaluation {
         long combinedStart = System.nanoTime();
         CombinedProbe combined =
             CombinedProbe.fit(
-                run.rocketTrain, trainEmbeddings, subset.members, subset.data.labels(),
+                run.rocketTrain, trainEmbeddingRows, subset.members, subset.data.labels(),
                 run.classes(), subset.seed);
         for (int i = 0; i < predicted.length; i++) {
-          predicted[i] = combined.predict(run.rocketTest[i], testEmbeddings[i]);
+          predicted[i] = combined.predict(run.rocketTest[i], testEmbeddingRows[i]);
         }
         combinedRuns.add(test.accuracy(predicted));
         combinedSeconds += (System.nanoTime() - combinedStart) / 1e9;
@@ -306,13 +312,9 @@ public final class Evaluation {
     return test.accuracy(Inference.argmax(out.probabilities()));
   }
 
-  private static List<double[]> values(Dataset dataset) {
-    return dataset.series().stream().map(Series::values).toList();
-  }
-
   /** MiniRocket's input: gaps filled by interpolation (the encoder sees them as its mask id). */
   private static List<double[]> filled(Dataset dataset) {
-    return dataset.series().stream().map(s -> Gaps.interpolate(s.values())).toList();
+    return dataset.values().stream().map(Gaps::interpolate).toList();
   }
 
   /** What every method of one evaluation shares: the data in both forms, the subsets, the budget. */
@@ -322,8 +324,8 @@ public final class Evaluation {
       ModelConfig classifierConfig,
       EncodedDataset train,
       EncodedDataset test,
-      float[][] rocketTrain,
-      float[][] rocketTest,
+      double[][] rocketTrain,
+      double[][] rocketTest,
       List<Subset> subsets,
       TimeBudget budget,
       Consumer<String> progress) {

@@ -57,6 +57,15 @@ public final class Standardizer {
     return out;
   }
 
+  /** Every row standardised, weight 1. */
+  public double[][] apply(float[][] rows) {
+    double[][] out = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = apply(rows[i], 1);
+    }
+    return out;
+  }
+
   public double[] mean() {
     return mean.clone();
   }

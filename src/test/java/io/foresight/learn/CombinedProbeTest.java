@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/** Rows here are drawn with unit spread, as the standardised blocks the probe is given. */
 class CombinedProbeTest {
 
   private static final int N = 60;
@@ -15,10 +16,10 @@ class CombinedProbeTest {
   void theLabelsDecideWhichFeaturesCount() {
     Random random = new Random(2);
     int[] labels = new int[N];
-    float[][] informative = new float[N][];
-    float[][] noise = new float[N][];
-    float[][] wideNoise = new float[N][];
-    float[][] wideInformative = new float[N][];
+    double[][] informative = new double[N][];
+    double[][] noise = new double[N][];
+    double[][] wideNoise = new double[N][];
+    double[][] wideInformative = new double[N][];
     for (int i = 0; i < N; i++) {
       labels[i] = i % 2;
       informative[i] = row(random, 16, labels[i], 2.0);
@@ -49,8 +50,8 @@ class CombinedProbeTest {
   @Test
   void withOneLabelledSeriesInAClassThePriorShareIsUsed() {
     Random random = new Random(3);
-    float[][] a = new float[N][];
-    float[][] b = new float[N][];
+    double[][] a = new double[N][];
+    double[][] b = new double[N][];
     for (int i = 0; i < N; i++) {
       a[i] = row(random, 100, i % 2, 1);
       b[i] = row(random, 8, i % 2, 1);
@@ -59,7 +60,7 @@ class CombinedProbeTest {
     assertThat(probe.share()).isEqualTo(CombinedProbe.PRIOR_SHARE);
   }
 
-  private static double accuracy(CombinedProbe probe, float[][] a, float[][] b, int[] labels) {
+  private static double accuracy(CombinedProbe probe, double[][] a, double[][] b, int[] labels) {
     int correct = 0;
     for (int i = N / 2; i < N; i++) {
       correct += probe.predict(a[i], b[i]) == labels[i] ? 1 : 0;
@@ -67,10 +68,10 @@ class CombinedProbeTest {
     return correct / (N / 2.0);
   }
 
-  private static float[] row(Random random, int dims, int label, double signal) {
-    float[] out = new float[dims];
+  private static double[] row(Random random, int dims, int label, double signal) {
+    double[] out = new double[dims];
     for (int j = 0; j < dims; j++) {
-      out[j] = (float) (random.nextGaussian() + (label == 1 ? signal : -signal));
+      out[j] = random.nextGaussian() + (label == 1 ? signal : -signal);
     }
     return out;
   }

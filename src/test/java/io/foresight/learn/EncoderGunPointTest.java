@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.foresight.data.Dataset;
 import io.foresight.data.DatasetReaders;
-import io.foresight.data.Series;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
@@ -34,7 +33,7 @@ class EncoderGunPointTest {
       throws Exception {
     Dataset trainSet = DatasetReaders.read(DIR.resolve("GunPoint_TRAIN.tsv"));
     Dataset testSet = DatasetReaders.read(DIR.resolve("GunPoint_TEST.tsv"));
-    Tokenizer tokenizer = Tokenizer.detect(trainSet.series().stream().map(Series::values).toList());
+    Tokenizer tokenizer = Tokenizer.detect(trainSet.values());
     List<String> classes = trainSet.classNames();
     EncodedDataset train = EncodedDataset.of(trainSet, tokenizer, classes, Tokenizer.OutOfRange.ERROR);
     EncodedDataset test = EncodedDataset.of(testSet, tokenizer, classes, Tokenizer.OutOfRange.CLAMP);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.foresight.data.Dataset;
 import io.foresight.data.DatasetReaders;
-import io.foresight.data.Series;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,9 @@ class MiniRocketAccuracyTest {
     Dataset train = DatasetReaders.read(dir.resolve(name + "_TRAIN.tsv"));
     Dataset test = DatasetReaders.read(dir.resolve(name + "_TEST.tsv"));
     List<String> classes = train.classNames();
-    MiniRocket rocket = MiniRocket.fit(values(train), 0);
-    float[][] trainFeatures = rocket.transform(values(train));
-    float[][] testFeatures = rocket.transform(values(test));
+    MiniRocket rocket = MiniRocket.fit(train.values(), 0);
+    float[][] trainFeatures = rocket.transform(train.values());
+    float[][] testFeatures = rocket.transform(test.values());
     Standardizer standardizer = Standardizer.of(trainFeatures);
     double[][] x = new double[trainFeatures.length][];
     int[] labels = new int[x.length];
@@ -45,9 +44,5 @@ class MiniRocketAccuracyTest {
     double accuracy = correct / (double) testFeatures.length;
     System.out.printf(Locale.ROOT, "MiniRocket %s: %.3f (published %.3f)%n", name, accuracy, published);
     assertThat(accuracy).isGreaterThanOrEqualTo(published - 0.03);
-  }
-
-  private static List<double[]> values(Dataset dataset) {
-    return dataset.series().stream().map(Series::values).toList();
   }
 }
