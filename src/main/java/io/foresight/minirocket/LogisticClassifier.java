@@ -94,9 +94,10 @@ public final class LogisticClassifier implements FeatureClassifier.Fitted {
         sinceBest++;
       }
     }
+    LogisticClassifier unscored = new LogisticClassifier(best, Double.NaN);
     int correct = 0;
     for (int i : validation) {
-      correct += argmax(scores(best, x[i])) == labels[i] ? 1 : 0;
+      correct += unscored.predict(x[i]) == labels[i] ? 1 : 0;
     }
     return new LogisticClassifier(best, correct / (double) validation.size());
   }
@@ -139,16 +140,6 @@ public final class LogisticClassifier implements FeatureClassifier.Fitted {
       out[c] /= sum;
     }
     return out;
-  }
-
-  private static int argmax(double[] s) {
-    int best = 0;
-    for (int c = 1; c < s.length; c++) {
-      if (s[c] > s[best]) {
-        best = c;
-      }
-    }
-    return best;
   }
 
   private static double[][] copy(double[][] a) {
