@@ -1,7 +1,7 @@
 package io.foresight.cli;
 
-import io.foresight.learn.TrainerService;
 import io.foresight.wire.Checkpoint;
+import io.foresight.wire.CheckpointTopic;
 import io.foresight.wire.CheckpointCodec;
 import io.foresight.wire.Topics;
 import java.nio.file.Path;
@@ -31,13 +31,10 @@ final class PublishModelCommand implements Callable<Integer> {
     Services.requireTopics(client, List.of(Topics.MODELS));
     Checkpoint offline = CheckpointCodec.read(checkpoint);
     offline.toNet().close(); // refuse a file whose parameters do not fit its architecture
-    Checkpoint latest = TrainerService.latestCheckpoint(client, model.modelName);
+    Checkpoint latest = CheckpointTopic.latest(client, model.modelName);
     long version = Math.max(offline.modelVersion(), latest == null ? 0 : latest.modelVersion()) + 1;
-    Checkpoint published =
-        new Checkpoint(
-            version, offline.config(), offline.tokenizer(), offline.classNames(), offline.metrics(),
-            offline.sections());
-    TrainerService.publish(client, model.modelName, published);
+    Checkpoint published = offline.withVersion(version);
+    CheckpointTopic.publish(client, model.modelName, published);
     System.out.println("published " + checkpoint + " as model '" + model.modelName + "' version " + version);
     return 0;
   }

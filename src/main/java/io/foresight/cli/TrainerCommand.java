@@ -1,6 +1,6 @@
 package io.foresight.cli;
 
-import io.foresight.learn.TrainerService;
+import io.foresight.train.TrainerService;
 import io.foresight.ops.MetricsServer;
 import io.foresight.wire.Topics;
 import java.util.List;
@@ -33,15 +33,11 @@ final class TrainerCommand implements Callable<Integer> {
     TrainerService service =
         new TrainerService(client, trainer.options(trainer.integerTokenizer()), server.registry());
     server.addReadinessCheck("model", service::ready);
-    Thread loop = new Thread(service, "foresight-trainer");
-    loop.start();
+    service.start();
     System.out.println("trainer running; metrics on :" + server.port() + " (Ctrl-C stops it)");
     Services.runUntilShutdown(
         "trainer",
-        List.<AutoCloseable>of(server, () -> {
-          service.stop();
-          loop.join(60_000);
-        }));
+        List.<AutoCloseable>of(server, service));
     return 0;
   }
 }

@@ -2,7 +2,7 @@ package io.foresight.cli;
 
 import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
-import io.foresight.learn.TrainerService;
+import io.foresight.train.TrainerService;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
 import java.time.Duration;
@@ -33,8 +33,18 @@ final class TrainerOptions {
   long bufferSteps;
 
   @Option(names = "--labelled-capacity", defaultValue = "10000",
-      description = "Labelled windows kept at most (default: ${DEFAULT-VALUE}).")
+      description = "Labelled windows kept at most, newest first (default: ${DEFAULT-VALUE}).")
   int labelledCapacity;
+
+  @Option(names = "--classifier-windows", defaultValue = "512",
+      description = "Labelled windows one fit of the live classifier uses at most, shared out between"
+          + " classes and entities; a fit costs about their square (default: ${DEFAULT-VALUE}).")
+  int classifierWindows;
+
+  @Option(names = "--max-classes", defaultValue = "256",
+      description = "Distinct label classes accepted at most; labels of further classes go to the DLQ"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxClasses;
 
   @Option(names = "--lookback-minutes", defaultValue = "60",
       description = "On start, refill the buffer with windows this recent (default: ${DEFAULT-VALUE}).")
@@ -53,13 +63,13 @@ final class TrainerOptions {
         new ContinuousTrainer.Settings(
             Objective.parse(objective),
             training.options(Double.MAX_VALUE, Integer.MAX_VALUE),
-            bufferSteps,
-            labelledCapacity);
+            bufferSteps);
     return new TrainerService.Options(
         name.modelName,
         config,
         tokenizer,
         settings,
+        new TrainerService.ClassifierSettings(maxClasses, labelledCapacity, classifierWindows),
         publishEverySteps,
         Duration.ofMillis((long) (publishEverySeconds * 1000)),
         Duration.ofMinutes(lookbackMinutes));

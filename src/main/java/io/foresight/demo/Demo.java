@@ -4,7 +4,6 @@ import io.foresight.data.StreamProducer;
 import io.foresight.data.TimestepSource;
 import io.foresight.ingest.WindowSpec;
 import io.foresight.ingest.WindowingTopology;
-import io.foresight.learn.TrainerService;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.EmbeddedKafka;
 import io.foresight.ops.MetricsServer;
@@ -14,7 +13,10 @@ import io.foresight.ops.TopicAdmin;
 import io.foresight.ops.TopicDefinition;
 import io.foresight.score.ScorerService;
 import io.foresight.score.ScoringTopology;
+import io.foresight.train.TrainerService;
+import io.foresight.classify.FittedClassifier;
 import io.foresight.wire.Checkpoint;
+import io.foresight.wire.CheckpointTopic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import java.io.PrintStream;
@@ -139,16 +141,12 @@ public final class Demo {
       ingest.start();
 
       if (config.seed() != null) {
-        TrainerService.publish(kafka, config.trainer().modelName(), config.seed());
+        CheckpointTopic.publish(kafka, config.trainer().modelName(), config.seed());
       }
       TrainerService trainer = new TrainerService(kafka, config.trainer(), registry);
       if (config.runTrainer()) {
-        Thread trainerThread = new Thread(trainer, "foresight-trainer");
-        toClose.add(() -> {
-          trainer.stop();
-          trainerThread.join(60_000);
-        });
-        trainerThread.start();
+        toClose.add(trainer);
+        trainer.start();
         metrics.addReadinessCheck("trainer", trainer::ready);
       }
 
@@ -233,7 +231,11 @@ public final class Demo {
           new DemoReport.Latency(s.windowLatencyP50Ms(), s.windowLatencyP99Ms()),
           s.unscored(),
           s.duplicateOutputs(),
-          s.unclassifiedAfterFirstClassifier());
+          s.unclassifiedAfterFirstClassifier(),
+          classifier(trainer.classifierQuality()),
+          pretextLoss(trainer.lossAroundLabels()),
+          s.firstClassificationAfterLabelsMs() == null ? null : s.firstClassificationAfterLabelsMs() / 1000.0,
+          null);
     } finally {
       for (int i = toClose.size() - 1; i >= 0; i--) {
         try {
@@ -243,6 +245,21 @@ public final class Demo {
         }
       }
     }
+  }
+
+  private static DemoReport.Classifier classifier(FittedClassifier.Quality q) {
+    return q == null
+        ? null
+        : new DemoReport.Classifier(
+            q.crossValidatedAccuracy(), q.crossValidation(), q.labelledWindows(), q.labelledEntities(),
+            q.embeddingShare());
+  }
+
+  private static DemoReport.PretextLoss pretextLoss(TrainerService.LossAroundLabels loss) {
+    return Double.isNaN(loss.atFirstClassifier())
+        ? null
+        : new DemoReport.PretextLoss(
+            loss.atFirstClassifier(), loss.highestSince(), loss.highestSince() / loss.atFirstClassifier());
   }
 
   /** Waits until the scored windows catch up with the emitted ones and stay caught up. */
@@ -259,20 +276,29 @@ public final class Demo {
     }
   }
 
+  /** The last fitted classifier in a few words: cross-validated accuracy, on how many windows and entities. */
+  private static String describe(FittedClassifier.Quality q) {
+    return q == null
+        ? "-"
+        : String.format(
+            Locale.ROOT, "cv %.3f on %d windows/%d entities", q.crossValidatedAccuracy(), q.labelledWindows(),
+            q.labelledEntities());
+  }
+
   private void progress(
       long start, StreamProducer producer, TrainerService trainer, ScorerService scorer, OutputMonitor monitor) {
     double seconds = (System.nanoTime() - start) / 1e9;
     OutputMonitor.Snapshot s = monitor.snapshot();
     out.printf(
         Locale.ROOT,
-        "%5.0f s | %,7.0f steps/s | windows %,d | trainer step %,d loss %.3f/%s | model v%d (serving v%d)"
-            + " | classified %,d | accuracy %s | p99 %s | dlq %d%n",
+        "%5.0f s | %,7.0f steps/s | windows %,d | trainer step %,d loss %.3f | classifier %s"
+            + " | model v%d (serving v%d) | classified %,d | accuracy %s | p99 %s | dlq %d%n",
         seconds,
         producer.timesteps() / Math.max(seconds, 1e-9),
         s.windows(),
         trainer.steps(),
         trainer.lastPretextLoss(),
-        Double.isNaN(trainer.lastClassifierLoss()) ? "-" : String.format(Locale.ROOT, "%.3f", trainer.lastClassifierLoss()),
+        describe(trainer.classifierQuality()),
         trainer.publishedVersion(),
         scorer.models().version(),
         s.classifications(),

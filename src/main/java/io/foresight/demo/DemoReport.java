@@ -17,6 +17,14 @@ import java.util.Map;
  * @param duplicateOutputs windows scored more than once (must be 0)
  * @param unclassifiedAfterFirstClassifier windows scored by a model with a classifier but without a
  *     classification (must be 0)
+ * @param classifier what the trainer's last classifier was fitted on and its cross-validated accuracy;
+ *     null when none was fitted
+ * @param pretextLoss the trainer's smoothed self-supervised loss when its first classifier was fitted,
+ *     and the highest it reached after (labels must not make the encoder worse)
+ * @param firstClassificationSeconds from the first label on {@code foresight.labels} to the first
+ *     classification a consumer received; null when there was none
+ * @param offline the same TRAIN labels fitted offline, as {@code evaluate} does, and scored on the
+ *     held-out TEST series (dataset replays only; null otherwise)
  */
 public record DemoReport(
     String source,
@@ -39,7 +47,32 @@ public record DemoReport(
     Latency windowLatencyMs,
     long lostWindows,
     long duplicateOutputs,
-    long unclassifiedAfterFirstClassifier) {
+    long unclassifiedAfterFirstClassifier,
+    Classifier classifier,
+    PretextLoss pretextLoss,
+    Double firstClassificationSeconds,
+    Offline offline) {
 
   public record Latency(double p50, double p99) {}
+
+  /** The trainer's last fitted classifier. */
+  public record Classifier(
+      double crossValidatedAccuracy, String crossValidation, int labelledWindows, int labelledEntities,
+      double embeddingShare) {}
+
+  /** @param ratio {@code highestSince / atFirstClassifier} */
+  public record PretextLoss(double atFirstClassifier, double highestSince, double ratio) {}
+
+  /** @param method the {@code evaluate} method; @param accuracy its TEST accuracy */
+  public record Offline(String method, double accuracy) {}
+
+  /** This report with the offline figure added. */
+  public DemoReport withOffline(Offline figure) {
+    return new DemoReport(
+        source, durationSeconds, timestepsProduced, windowsEmitted, trainerSteps, modelVersionsPublished,
+        modelVersionsServed, swaps, rejectedCheckpoints, classificationsPublished, embeddingsPublished,
+        dlqRecords, dlqByReason, accuracy, accuracyAllClassifications, heldOutClassifications, latencyMs,
+        windowLatencyMs, lostWindows, duplicateOutputs, unclassifiedAfterFirstClassifier, classifier,
+        pretextLoss, firstClassificationSeconds, figure);
+  }
 }

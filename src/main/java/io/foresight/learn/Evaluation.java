@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import io.foresight.data.Dataset;
 import io.foresight.data.Gaps;
+import io.foresight.classify.CombinedProbe;
 import io.foresight.minirocket.FeatureClassifier;
 import io.foresight.minirocket.MiniRocket;
 import io.foresight.minirocket.Standardizer;
@@ -310,6 +311,28 @@ public final class Evaluation {
   private static double score(ForesightNet net, EncodedDataset test) {
     Inference.Output out = Inference.run(net, test.series());
     return test.accuracy(Inference.argmax(out.probabilities()));
+  }
+
+  /**
+   * TEST accuracy of the {@code minirocket} method with every TRAIN label, as {@code evaluate} reports
+   * it at label fraction 1 (MiniRocket fitted on all TRAIN inputs, features standardised on them,
+   * ridge or logistic regression): the offline answer a live replay of the same data is compared with.
+   */
+  public static double minirocketAccuracy(Dataset trainSet, Dataset testSet) {
+    List<String> classNames = trainSet.classNames();
+    List<double[]> trainValues = filled(trainSet);
+    MiniRocket rocket = MiniRocket.fit(trainValues, 0);
+    float[][] trainFeatures = rocket.transform(trainValues);
+    Standardizer standardizer = Standardizer.of(trainFeatures);
+    int[] labels = trainSet.series().stream().mapToInt(s -> classNames.indexOf(s.label())).toArray();
+    FeatureClassifier.Fitted classifier =
+        FeatureClassifier.fit(standardizer.apply(trainFeatures), labels, classNames.size(), 0);
+    double[][] test = standardizer.apply(rocket.transform(filled(testSet)));
+    int correct = 0;
+    for (int i = 0; i < test.length; i++) {
+      correct += classNames.get(classifier.predict(test[i])).equals(testSet.series().get(i).label()) ? 1 : 0;
+    }
+    return correct / (double) test.length;
   }
 
   /** MiniRocket's input: gaps filled by interpolation (the encoder sees them as its mask id). */

@@ -15,13 +15,12 @@ import java.util.Random;
  */
 public final class ReplayBuffer {
 
-  /** One buffered window; {@code label} is set once a label covering it is known. */
+  /** One buffered window. */
   public static final class Entry {
     final String entity;
     final long startTs;
     final long endTs;
     final Tokens tokens;
-    String label;
 
     Entry(String entity, long startTs, long endTs, Tokens tokens) {
       this.entity = entity;

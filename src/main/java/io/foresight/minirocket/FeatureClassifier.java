@@ -15,6 +15,9 @@ public final class FeatureClassifier {
     /** One score per class; the largest wins. */
     double[] decision(double[] x);
 
+    /** The same scores as a linear model over the rows it was fitted on. */
+    LinearModel linear();
+
     /** Accuracy estimated on the labelled rows alone (leave-one-out or held-out). */
     double crossValidatedAccuracy();
 

@@ -107,6 +107,17 @@ public final class LogisticClassifier implements FeatureClassifier.Fitted {
     return scores(weights, x);
   }
 
+  @Override
+  public LinearModel linear() {
+    double[][] w = new double[weights.length][];
+    double[] b = new double[weights.length];
+    for (int c = 0; c < weights.length; c++) {
+      w[c] = java.util.Arrays.copyOf(weights[c], weights[c].length - 1);
+      b[c] = weights[c][weights[c].length - 1];
+    }
+    return new LinearModel(w, b);
+  }
+
   /** Accuracy on the held-out tenth of the labelled rows. */
   @Override
   public double crossValidatedAccuracy() {

@@ -53,7 +53,7 @@ public final class MiniRocket {
   MiniRocket(
       int referenceLength, boolean alternatePadding, int[] dilations, int[] featuresPerDilation,
       float[] biases) {
-    int expected = KERNELS.length * Arrays.stream(featuresPerDilation).sum();
+    long expected = KERNELS.length * Arrays.stream(featuresPerDilation).asLongStream().sum();
     if (dilations.length != featuresPerDilation.length || biases.length != expected) {
       throw new IllegalArgumentException(
           "inconsistent MiniRocket parameters: " + dilations.length + " dilations, "
@@ -65,6 +65,31 @@ public final class MiniRocket {
     this.dilations = dilations.clone();
     this.featuresPerDilation = featuresPerDilation.clone();
     this.biases = biases.clone();
+  }
+
+  /**
+   * A transform from parameters fitted before (a checkpoint's): the kernels are fixed, so these are
+   * all there is to it.
+   *
+   * @throws IllegalArgumentException when they do not describe a transform (counts that disagree, a
+   *     dilation below 1, a bias that is not finite)
+   */
+  public static MiniRocket restore(
+      int referenceLength, boolean alternatePadding, int[] dilations, int[] featuresPerDilation,
+      float[] biases) {
+    if (referenceLength < 1) {
+      throw new IllegalArgumentException("reference length " + referenceLength + " is below 1");
+    }
+    if (Arrays.stream(dilations).anyMatch(d -> d < 1)
+        || Arrays.stream(featuresPerDilation).anyMatch(f -> f < 1)) {
+      throw new IllegalArgumentException("dilations and their feature counts must be at least 1");
+    }
+    for (float bias : biases) {
+      if (!Float.isFinite(bias)) {
+        throw new IllegalArgumentException("a MiniRocket bias is not finite");
+      }
+    }
+    return new MiniRocket(referenceLength, alternatePadding, dilations, featuresPerDilation, biases);
   }
 
   /** Fits the published default, about 10,000 features. */

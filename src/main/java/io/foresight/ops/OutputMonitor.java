@@ -27,6 +27,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * timestamp of the timestep that completed a window to the arrival of its classification, and accuracy
  * on held-out entities whose true labels are known.
  *
+ * <p>It reads {@code foresight.labels} too, for the time from the first label to the first
+ * classification.
+ *
  * <p>Latency counts only windows completed after the first classification arrived: windows that
  * waited in Kafka for the first model measure start-up, not the system's latency.
  */
@@ -48,7 +51,8 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
       double latencyP99Ms,
       double windowLatencyP50Ms,
       double windowLatencyP99Ms,
-      Map<String, Long> dlqByReason) {
+      Map<String, Long> dlqByReason,
+      Long firstClassificationAfterLabelsMs) {
 
     /** Windows emitted but not (yet) scored. */
     public long unscored() {
@@ -79,6 +83,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   /** Same clock for windows: completing timestep to the window's arrival (ingest's share). */
   private final List<Long> windowLatencies = new ArrayList<>();
   private long firstClassificationAt = Long.MAX_VALUE;
+  private long firstLabelAt = Long.MAX_VALUE;
 
   /**
    * @param heldOut true label of each held-out entity (empty when none are known)
@@ -94,7 +99,8 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
     this.heldOut = Map.copyOf(heldOut);
     this.seriesOf = seriesOf;
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(Topics.WINDOWS, Topics.CLASSIFICATIONS, Topics.EMBEDDINGS, Topics.DLQ)) {
+    for (String topic :
+        List.of(Topics.WINDOWS, Topics.CLASSIFICATIONS, Topics.EMBEDDINGS, Topics.DLQ, Topics.LABELS)) {
       consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     }
     consumer.assign(partitions);
@@ -128,6 +134,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
           windowLatencies.add(now - record.timestamp());
         }
       }
+      case Topics.LABELS -> firstLabelAt = Math.min(firstLabelAt, record.timestamp());
       case Topics.DLQ -> {
         dlq++;
         var reason = record.headers().lastHeader(io.foresight.wire.DeadLetters.REASON);
@@ -200,7 +207,10 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
         percentile(sorted, 0.99),
         percentile(sortedWindows, 0.50),
         percentile(sortedWindows, 0.99),
-        Map.copyOf(dlqByReason));
+        Map.copyOf(dlqByReason),
+        firstLabelAt == Long.MAX_VALUE || firstClassificationAt == Long.MAX_VALUE
+            ? null
+            : firstClassificationAt - firstLabelAt);
   }
 
   /** Forgets the latencies seen so far (a benchmark's warm-up). */

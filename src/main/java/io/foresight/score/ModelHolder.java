@@ -1,6 +1,7 @@
 package io.foresight.score;
 
 import ai.djl.MalformedModelException;
+import io.foresight.classify.FittedClassifier;
 import io.foresight.model.ForesightNet;
 import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointCodec;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Scoring threads {@link #acquire()} a lease on the current model and release it when their batch
  * is done; a swap publishes the new model at once and closes the old one only when its last lease is
- * released, so no in-flight batch ever sees a closed model. A checkpoint that fails its checksum, does
+ * released, so no in-flight batch ever sees a closed model. A lease carries the checkpoint's fitted
+ * classifier, when it has one, with the net it was fitted on. A checkpoint that fails its checksum, does
  * not fit its recorded architecture, holds NaN or infinite weights (a diverged training run), or is not
  * newer than the one serving is rejected and counted; the previous version keeps serving.
  *
@@ -35,13 +37,15 @@ public final class ModelHolder implements AutoCloseable {
   public static final class Lease implements AutoCloseable {
     private final ForesightNet net;
     private final long version;
-    private final List<String> classNames;
+    private final List<String> headClasses;
+    private final FittedClassifier classifier;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    private Lease(ForesightNet net, long version, List<String> classNames) {
+    private Lease(ForesightNet net, long version, List<String> headClasses, FittedClassifier classifier) {
       this.net = net;
       this.version = version;
-      this.classNames = classNames;
+      this.headClasses = headClasses;
+      this.classifier = classifier;
     }
 
     public ForesightNet net() {
@@ -52,8 +56,14 @@ public final class ModelHolder implements AutoCloseable {
       return version;
     }
 
+    /** The classifier fitted on frozen features of this net, or null: then the net's own head, if any. */
+    public FittedClassifier classifier() {
+      return classifier;
+    }
+
+    /** The classes served: the fitted classifier's, else those of the net's head; empty for none. */
     public List<String> classNames() {
-      return classNames;
+      return classifier != null ? classifier.classes() : headClasses;
     }
 
     private boolean retain() {
@@ -139,13 +149,14 @@ public final class ModelHolder implements AutoCloseable {
       reject("non-finite", "version " + checkpoint.modelVersion() + " has NaN or infinite weights in " + nonFinite);
       return false;
     }
-    Lease fresh = new Lease(net, checkpoint.modelVersion(), checkpoint.classNames());
+    Lease fresh =
+        new Lease(net, checkpoint.modelVersion(), checkpoint.classNames(), checkpoint.classifier());
     Lease old = current.getAndSet(fresh);
     swaps.increment();
     LOG.info(
         "serving model version {}{}",
         fresh.version,
-        fresh.classNames.isEmpty() ? " (no classifier yet)" : " with classes " + fresh.classNames);
+        fresh.classNames().isEmpty() ? " (no classifier yet)" : " with classes " + fresh.classNames());
     if (old != null) {
       old.close(); // the holder's reference; in-flight leases keep it open until they finish
     }

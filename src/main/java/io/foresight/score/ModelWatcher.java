@@ -1,18 +1,12 @@
 package io.foresight.score;
 
-import io.foresight.wire.Topics;
+import io.foresight.wire.CheckpointTopic;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +25,7 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
   private volatile boolean running = true;
 
   public ModelWatcher(Map<String, Object> kafka, String modelName, ModelHolder holder) {
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
-    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = CheckpointTopic.consumerFromBeginning(kafka);
     this.modelName = modelName;
     this.holder = holder;
   }
@@ -44,12 +33,6 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
   @Override
   public void run() {
     try {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.MODELS).stream()
-              .map(p -> new TopicPartition(Topics.MODELS, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
       while (running) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (modelName.equals(record.key()) && record.value() != null) {

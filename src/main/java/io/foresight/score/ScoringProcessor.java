@@ -1,5 +1,6 @@
 package io.foresight.score;
 
+import io.foresight.classify.FittedClassifier;
 import io.foresight.learn.Inference;
 import io.foresight.model.Tokenizer;
 import io.foresight.model.Tokenizer.Tokens;
@@ -40,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * #PAUSE_CHECK_MS} ms apart), or it has waited {@code maxWaitMs} while windows kept arriving; then the
  * whole batch goes through one forward pass under a lease on the current model, and a commit is
  * requested so that the results become visible at once rather than at the next commit interval.
- * Each window yields one embedding and, when the model has a classifier, one classification, both
+ * Each window yields one embedding and, when the model has a fitted classifier, one classification, both
  * stamped with the model version and carrying the timestamp of the window's record (that of the
  * timestep that completed it).
  *
@@ -49,7 +50,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * after a crash instead of being lost.
  *
  * <p>Meters: {@code foresight.scorer.windows} (counter), {@code foresight.scorer.batch.size}
- * (distribution summary), {@code foresight.scorer.batch.latency} (timer, one forward pass, with
+ * (distribution summary), {@code foresight.scorer.batch.latency} (timer, one forward pass and the classifier on its features, with
  * percentile histogram buckets), {@code
  * foresight.scorer.classifications} (counter, tag label), {@code foresight.scorer.surprise}
  * (distribution summary, nats), {@code foresight.e2e.latency} (timer, from the record timestamp of the
@@ -222,6 +223,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     }
     long start = System.nanoTime();
     Inference.Output out = Inference.run(lease.net(), tokens, options.batchSize(), Inference.MAX_BATCH_STEPS);
+    float[][] probabilities = classify(lease, scorable, out);
     long elapsed = System.nanoTime() - start;
     batchLatency.record(elapsed, TimeUnit.NANOSECONDS);
     THREAD_SCORING_MS.get()[0] += TimeUnit.NANOSECONDS.toMillis(elapsed);
@@ -238,13 +240,13 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
                   Topics.EMBEDDINGS,
                   Json.bytes(new Embedding(w.entity(), w.endTs(), out.embeddings()[i], s, lease.version()))),
               p.timestamp));
-      if (out.probabilities() != null) {
-        float[] probabilities = out.probabilities()[i];
+      if (probabilities != null) {
+        float[] row = probabilities[i];
         Map<String, Double> byClass = new LinkedHashMap<>();
         int best = 0;
-        for (int k = 0; k < probabilities.length; k++) {
-          byClass.put(classes.get(k), (double) probabilities[k]);
-          if (probabilities[k] > probabilities[best]) {
+        for (int k = 0; k < row.length; k++) {
+          byClass.put(classes.get(k), (double) row[k]);
+          if (row[k] > row[best]) {
             best = k;
           }
         }
@@ -266,6 +268,29 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     // Under exactly-once nothing scored is visible before its transaction commits: commit now rather
     // than at the next commit interval (a commit per batch, so at most one per forward pass).
     context.commit();
+  }
+
+  /**
+   * Class probabilities of each window: from the fitted classifier on frozen features when the model
+   * has one (MiniRocket's features of the window beside its embedding), else from the net's own head
+   * (an offline {@code finetune}), else null: a model without a fitted classifier classifies nothing.
+   */
+  private static float[][] classify(ModelHolder.Lease lease, List<Pending> windows, Inference.Output out) {
+    FittedClassifier classifier = lease.classifier();
+    if (classifier == null) {
+      return out.probabilities();
+    }
+    float[][] probabilities = new float[windows.size()][];
+    for (int i = 0; i < windows.size(); i++) {
+      double[] p =
+          classifier.probabilities(
+              classifier.rocketFeatures(windows.get(i).window.doubles()), out.embeddings()[i]);
+      probabilities[i] = new float[p.length];
+      for (int k = 0; k < p.length; k++) {
+        probabilities[i][k] = (float) p[k];
+      }
+    }
+    return probabilities;
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String error) {

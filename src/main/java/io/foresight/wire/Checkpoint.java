@@ -1,6 +1,7 @@
 package io.foresight.wire;
 
 import ai.djl.MalformedModelException;
+import io.foresight.classify.FittedClassifier;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
@@ -8,13 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model as it travels: its architecture, tokeniser, class names and training metrics, and the
- * parameters of each part of the net ({@link io.foresight.model.ForesightNet#saveSections()}).
+ * A model as it travels: its architecture, tokeniser, class names and training metrics, the
+ * parameters of each part of the net ({@link io.foresight.model.ForesightNet#saveSections()}) and,
+ * once labels of two classes have been seen, the classifier fitted on the net's frozen features.
  *
  * @param modelVersion rises with every checkpoint a trainer publishes; 0 for offline work
- * @param classNames the classifier's classes in output order; empty without a classifier
+ * @param classNames the classes of the net's own classifier head in output order (offline
+ *     {@code finetune}); empty without a head
  * @param metrics training figures worth keeping with the weights (loss, steps, seconds...)
  * @param sections DJL parameters by part name
+ * @param classifier the classifier fitted on frozen features of this net (the live trainer's), or
+ *     null when none has been fitted
  */
 public record Checkpoint(
     long modelVersion,
@@ -22,7 +27,15 @@ public record Checkpoint(
     Tokenizer tokenizer,
     List<String> classNames,
     Map<String, Double> metrics,
-    Map<String, byte[]> sections) {
+    Map<String, byte[]> sections,
+    FittedClassifier classifier) {
+
+  /** A checkpoint without a fitted classifier. */
+  public Checkpoint(
+      long modelVersion, ModelConfig config, Tokenizer tokenizer, List<String> classNames,
+      Map<String, Double> metrics, Map<String, byte[]> sections) {
+    this(modelVersion, config, tokenizer, classNames, metrics, sections, null);
+  }
 
   /** Captures a net's current parameters. */
   public static Checkpoint of(
@@ -40,6 +53,21 @@ public record Checkpoint(
     return ForesightNet.fromSections(config, tokenizer, sections);
   }
 
+  /** This checkpoint under another model version. */
+  public Checkpoint withVersion(long version) {
+    return new Checkpoint(version, config, tokenizer, classNames, metrics, sections, classifier);
+  }
+
+  /** This checkpoint carrying {@code fitted} (null for none). */
+  public Checkpoint withClassifier(FittedClassifier fitted) {
+    return new Checkpoint(modelVersion, config, tokenizer, classNames, metrics, sections, fitted);
+  }
+
+  /** The classes the served model classifies into: the fitted classifier's, else the head's. */
+  public List<String> servedClasses() {
+    return classifier != null ? classifier.classes() : classNames;
+  }
+
   public Checkpoint {
     classNames = List.copyOf(classNames);
     metrics = Map.copyOf(metrics);
@@ -47,6 +75,11 @@ public record Checkpoint(
     if (classNames.size() != config.numClasses()) {
       throw new IllegalArgumentException(
           "class names " + classNames + " do not match the model's " + config.numClasses() + " outputs");
+    }
+    if (classifier != null && classifier.embeddingDimensions() != config.embeddingDim()) {
+      throw new IllegalArgumentException(
+          "the classifier reads " + classifier.embeddingDimensions() + " embedding dimensions; the net gives "
+              + config.embeddingDim());
     }
   }
 }

@@ -2,6 +2,8 @@ package io.foresight.wire;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.foresight.classify.FittedClassifier;
+import io.foresight.classify.FittedClassifierCodec;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
 import java.io.ByteArrayOutputStream;
@@ -21,21 +23,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The checkpoint container, format version 1 (big-endian):
+ * The checkpoint container, format version 2 (big-endian):
  *
  * <pre>
  *   magic "FSCK" | u16 format version | u32 header length | header JSON (UTF-8)
  *   u16 section count | per section: u16 name length, name (UTF-8), u32 length, bytes
+ *   u32 classifier length (0: none) | the fitted classifier ({@link FittedClassifierCodec})
  *   SHA-256 of everything before it (32 bytes)
  * </pre>
  *
- * The header holds model version, config, tokeniser, class names and metrics. Reading checks magic,
+ * The header holds model version, config, tokeniser, class names and metrics. Version 2 added the
+ * classifier fitted on frozen features; version 1 checkpoints are refused with that reason (their
+ * classifier, if any, was a head trained with the encoder, which the scorer no longer serves from the
+ * live trainer). Reading checks magic,
  * version, every length against what is left, and the digest, so a truncated or corrupted file is
  * rejected with a {@link CorruptCheckpointException} saying what is wrong, before DJL sees any byte.
  */
 public final class CheckpointCodec {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final byte[] MAGIC = "FSCK".getBytes(StandardCharsets.US_ASCII);
   private static final int DIGEST_BYTES = 32;
   private static final ObjectMapper JSON =
@@ -77,6 +83,10 @@ public final class CheckpointCodec {
         out.writeInt(section.getValue().length);
         out.write(section.getValue());
       }
+      byte[] classifier =
+          checkpoint.classifier() == null ? new byte[0] : FittedClassifierCodec.encode(checkpoint.classifier());
+      out.writeInt(classifier.length);
+      out.write(classifier);
       out.flush();
       out.write(sha256(bytes.toByteArray(), bytes.size()));
       return bytes.toByteArray();
@@ -102,6 +112,12 @@ public final class CheckpointCodec {
     try {
       in.position(MAGIC.length);
       int version = in.getShort() & 0xffff;
+      if (version == 1) {
+        throw new CorruptCheckpointException(
+            "checkpoint format version 1 predates fitted classifiers and is not read by this build"
+                + " (format " + FORMAT_VERSION + "): republish the model from a current trainer, or"
+                + " pretrain/finetune it again");
+      }
       if (version != FORMAT_VERSION) {
         throw new CorruptCheckpointException(
             "checkpoint format version " + version + " is not supported (this build reads "
@@ -114,8 +130,17 @@ public final class CheckpointCodec {
         String name = new String(take(in, in.getShort() & 0xffff, "section name"), StandardCharsets.UTF_8);
         sections.put(name, take(in, in.getInt(), "section '" + name + "'"));
       }
+      byte[] classifierBytes = take(in, in.getInt(), "the fitted classifier");
+      FittedClassifier classifier = null;
+      if (classifierBytes.length > 0) {
+        try {
+          classifier = FittedClassifierCodec.decode(classifierBytes);
+        } catch (IllegalArgumentException e) {
+          throw new CorruptCheckpointException("unreadable fitted classifier: " + e.getMessage());
+        }
+      }
       if (in.hasRemaining()) {
-        throw new CorruptCheckpointException(in.remaining() + " unexpected bytes after the sections");
+        throw new CorruptCheckpointException(in.remaining() + " unexpected bytes after the classifier");
       }
       return new Checkpoint(
           header.modelVersion(),
@@ -123,10 +148,11 @@ public final class CheckpointCodec {
           header.tokenizer(),
           header.classNames() == null ? List.of() : header.classNames(),
           header.metrics() == null ? Map.of() : header.metrics(),
-          sections);
+          sections,
+          classifier);
     } catch (BufferUnderflowException e) {
       throw new CorruptCheckpointException("checkpoint ends inside a length field");
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
       throw new CorruptCheckpointException("unreadable checkpoint header: " + e.getMessage());
     }
   }

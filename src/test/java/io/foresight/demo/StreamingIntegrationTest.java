@@ -1,5 +1,17 @@
 package io.foresight.demo;
 
+import io.foresight.wire.Checkpoint;
+import io.foresight.wire.CheckpointCodec;
+import io.foresight.wire.CorruptCheckpointException;
+import io.foresight.wire.Json;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.foresight.data.SimulatedFleet;
@@ -8,7 +20,7 @@ import io.foresight.ingest.WindowSpec;
 import io.foresight.ingest.WindowingTopology;
 import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
-import io.foresight.learn.TrainerService;
+import io.foresight.train.TrainerService;
 import io.foresight.learn.TrainingOptions;
 import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
@@ -77,12 +89,12 @@ class StreamingIntegrationTest {
                 new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 0),
                 Tokenizer.integer(41),
                 new ContinuousTrainer.Settings(
-                    Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000, 1000),
+                    Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000),
+                TrainerService.ClassifierSettings.defaults(),
                 20,
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10)),
             registry);
-    Thread trainerThread = new Thread(trainer, "it-trainer");
     try (KafkaStreams ingest =
             new KafkaStreams(builder.build(), StreamsApps.properties(kafka, "it-ingest", state.resolve("ingest"), 1));
         ScorerService scorer =
@@ -93,7 +105,7 @@ class StreamingIntegrationTest {
             new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.get("bootstrap.servers")),
                 new StringSerializer(), new ByteArraySerializer())) {
       ingest.start();
-      trainerThread.start();
+      trainer.start();
       scorer.start();
       Thread monitorThread = new Thread(monitor, "it-monitor");
       monitorThread.start();
@@ -133,8 +145,7 @@ class StreamingIntegrationTest {
       });
       Thread.sleep(1000); // anything scored twice would show up by now
       OutputMonitor.Snapshot s = monitor.snapshot();
-      trainer.stop();
-      trainerThread.join(30_000);
+      trainer.close();
 
       assertThat(s.windows()).isEqualTo(expectedWindows);
       assertThat(s.embeddings()).isEqualTo(expectedWindows);
@@ -154,9 +165,68 @@ class StreamingIntegrationTest {
           .isEqualTo(1);
       assertThat(registry.counter("foresight.ingest.timesteps").count())
           .isEqualTo((double) DEVICES * sent[0]);
+      // Only fitted classifiers are published and served: version 1 (before any label) has none,
+      // every classifier was fitted on both classes, and every classification came from one.
+      Map<Long, Checkpoint> published = checkpoints(kafka);
+      assertThat(published.get(1L).classifier()).isNull();
+      Set<Long> withClassifier = new HashSet<>();
+      published.forEach((version, checkpoint) -> {
+        if (checkpoint.classifier() != null) {
+          withClassifier.add(version);
+          assertThat(checkpoint.classifier().classes()).containsExactly("bursty", "steady");
+          assertThat(checkpoint.classifier().quality().labelledWindows()).isGreaterThanOrEqualTo(2);
+          assertThat(checkpoint.classifier().quality().crossValidatedAccuracy()).isBetween(0.0, 1.0);
+        }
+      });
+      assertThat(withClassifier).isNotEmpty();
+      assertThat(classifiedBy(kafka)).isNotEmpty().isSubsetOf(withClassifier);
     } finally {
-      trainer.stop();
+      trainer.close();
     }
+  }
+
+  /** Every checkpoint on the models topic, by version. */
+  private static Map<Long, Checkpoint> checkpoints(Map<String, Object> kafka) throws Exception {
+    Map<Long, Checkpoint> out = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : readAll(kafka, Topics.MODELS)) {
+      if ("it-model".equals(record.key())) {
+        try {
+          Checkpoint c = CheckpointCodec.decode(record.value());
+          out.put(c.modelVersion(), c);
+        } catch (CorruptCheckpointException e) {
+          // the corrupt record this test sent
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The model versions that published a classification. */
+  private static Set<Long> classifiedBy(Map<String, Object> kafka) throws Exception {
+    Set<Long> versions = new HashSet<>();
+    for (ConsumerRecord<String, byte[]> record : readAll(kafka, Topics.CLASSIFICATIONS)) {
+      versions.add(Json.MAPPER.readTree(record.value()).path("modelVersion").asLong());
+    }
+    return versions;
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readAll(Map<String, Object> kafka, String topic) {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put("isolation.level", "read_committed");
+    config.put("max.partition.fetch.bytes", 64 * 1024 * 1024);
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   /** Sends the next {@code steps} steps of every device in chunks of 16. */

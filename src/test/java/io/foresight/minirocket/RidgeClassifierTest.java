@@ -36,13 +36,55 @@ class RidgeClassifierTest {
           restLabels[r++] = labels[i];
         }
       }
-      RidgeClassifier without = RidgeClassifier.fit(rest, restLabels, classes, new double[] {alpha});
+      RidgeClassifier without = RidgeClassifier.fit(rest, restLabels, classes, null, new double[] {alpha});
       double[] scores = without.decision(x[left]);
       for (int c = 0; c < classes; c++) {
         double target = labels[left] == c ? 1 : -1;
         error += (target - scores[c]) * (target - scores[c]) / (n * classes);
       }
       correct += without.predict(x[left]) == labels[left] ? 1 : 0;
+    }
+    assertThat(all.looError()).isCloseTo(error, within(1e-6));
+    assertThat(all.crossValidatedAccuracy()).isEqualTo(correct / (double) n);
+  }
+
+  @Test
+  void leaveOneGroupOutEqualsRefittingWithoutEachGroup() {
+    Random random = new Random(4);
+    int n = 18;
+    int classes = 2;
+    double[][] x = new double[n][25];
+    int[] labels = new int[n];
+    int[] groups = new int[n];
+    for (int i = 0; i < n; i++) {
+      groups[i] = i / 3; // six groups of three rows, each group one class
+      labels[i] = groups[i] % classes;
+      for (int j = 0; j < 25; j++) {
+        x[i][j] = random.nextGaussian() + (j < 3 && labels[i] == 1 ? 1.5 : 0) + groups[i] * 0.1;
+      }
+    }
+    RidgeClassifier all = RidgeClassifier.fit(x, labels, classes, groups, RidgeClassifier.ALPHAS);
+    double alpha = all.alpha();
+    double error = 0;
+    int correct = 0;
+    for (int left = 0; left < n / 3; left++) {
+      int g = left;
+      double[][] rest = java.util.stream.IntStream.range(0, n).filter(i -> groups[i] != g)
+          .mapToObj(i -> x[i]).toArray(double[][]::new);
+      int[] restLabels = java.util.stream.IntStream.range(0, n).filter(i -> groups[i] != g)
+          .map(i -> labels[i]).toArray();
+      RidgeClassifier without = RidgeClassifier.fit(rest, restLabels, classes, null, new double[] {alpha});
+      for (int i = 0; i < n; i++) {
+        if (groups[i] != g) {
+          continue;
+        }
+        double[] scores = without.decision(x[i]);
+        for (int c = 0; c < classes; c++) {
+          double target = labels[i] == c ? 1 : -1;
+          error += (target - scores[c]) * (target - scores[c]) / (n * classes);
+        }
+        correct += without.predict(x[i]) == labels[i] ? 1 : 0;
+      }
     }
     assertThat(all.looError()).isCloseTo(error, within(1e-6));
     assertThat(all.crossValidatedAccuracy()).isEqualTo(correct / (double) n);

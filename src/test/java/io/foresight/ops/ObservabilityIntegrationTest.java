@@ -9,7 +9,7 @@ import io.foresight.demo.Demo;
 import io.foresight.ingest.WindowSpec;
 import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
-import io.foresight.learn.TrainerService;
+import io.foresight.train.TrainerService;
 import io.foresight.learn.TrainingOptions;
 import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
@@ -97,7 +97,8 @@ class ObservabilityIntegrationTest {
                     new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 0),
                     tokenizer,
                     new ContinuousTrainer.Settings(
-                        Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000, 1000),
+                        Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000),
+                    TrainerService.ClassifierSettings.defaults(),
                     20,
                     Duration.ofSeconds(2),
                     Duration.ofMinutes(10)),

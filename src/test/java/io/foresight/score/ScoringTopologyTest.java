@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.foresight.classify.FittedClassifier;
+import io.foresight.learn.Inference;
+import io.foresight.minirocket.MiniRocket;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
@@ -109,6 +112,63 @@ class ScoringTopologyTest {
 
   private static JsonNode json(byte[] bytes) throws Exception {
     return Json.MAPPER.readTree(bytes);
+  }
+
+  /** A window of class "wave" (a ramp that wraps) or "flat" (one level), 48 steps. */
+  private static Window labelled(String entity, long sequence, boolean wave) {
+    float[] values = new float[48];
+    for (int t = 0; t < values.length; t++) {
+      values[t] = wave ? (t + sequence) % 12 : 5 + (sequence % 3);
+    }
+    return new Window(entity, sequence * 100, sequence * 100 + 47, sequence, values);
+  }
+
+  @Test
+  void aFittedClassifierIsServedExactlyAsFittedAndAModelWithoutOneClassifiesNothing() throws Exception {
+    try (ForesightNet net = ForesightNet.create(SMALL.withClasses(0), Tokenizer.integer(41))) {
+      List<Window> train = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        train.add(labelled("dev-" + (i % 4), i, i % 2 == 0));
+      }
+      List<double[]> values = train.stream().map(Window::doubles).toList();
+      MiniRocket rocket = MiniRocket.fit(values, 0);
+      float[][] trainEmbeddings = Inference.run(net, tokens(net, train)).embeddings();
+      FittedClassifier classifier =
+          FittedClassifier.fit(
+              rocket, rocket.transform(values), trainEmbeddings,
+              train.stream().map(w -> w.sequence() % 2 == 0 ? "wave" : "flat").toList(),
+              train.stream().map(Window::entity).toList());
+      Checkpoint unfitted = Checkpoint.of(net, 1, List.of(), Map.of());
+      models.offer(CheckpointCodec.encode(unfitted));
+
+      Window first = labelled("new", 100, true);
+      windows.pipeInput("new", WindowCodec.encode(first), Instant.ofEpochMilli(1));
+      driver.advanceWallClockTime(Duration.ofMillis(20));
+      assertThat(embeddings.readRecordsToList()).hasSize(1);
+      assertThat(classifications.isEmpty()).isTrue();
+
+      models.offer(CheckpointCodec.encode(unfitted.withClassifier(classifier).withVersion(2)));
+      List<Window> unseen = List.of(labelled("new", 101, true), labelled("new", 102, false));
+      for (Window w : unseen) {
+        windows.pipeInput("new", WindowCodec.encode(w), Instant.ofEpochMilli(2));
+      }
+      driver.advanceWallClockTime(Duration.ofMillis(20));
+      List<TestRecord<String, byte[]>> classified = classifications.readRecordsToList();
+      assertThat(classified).hasSize(2);
+      float[][] embedded = Inference.run(net, tokens(net, unseen)).embeddings();
+      for (int i = 0; i < unseen.size(); i++) {
+        JsonNode c = json(classified.get(i).value());
+        double[] expected = classifier.probabilities(classifier.rocketFeatures(unseen.get(i).doubles()), embedded[i]);
+        assertThat(c.get("modelVersion").asLong()).isEqualTo(2);
+        assertThat(c.get("probabilities").get("flat").asDouble()).isCloseTo(expected[0], org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(c.get("probabilities").get("wave").asDouble()).isCloseTo(expected[1], org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(c.get("label").asText()).isEqualTo(i == 0 ? "wave" : "flat");
+      }
+    }
+  }
+
+  private static List<Tokenizer.Tokens> tokens(ForesightNet net, List<Window> windows) {
+    return windows.stream().map(w -> net.tokenizer().encode(w.doubles(), Tokenizer.OutOfRange.ERROR)).toList();
   }
 
   @Test

@@ -123,6 +123,56 @@ class CheckpointCodecTest {
   }
 
   @Test
+  void aFormatVersionOneCheckpointIsRefusedWithTheReason() throws Exception {
+    byte[] old = encoded.clone();
+    old[4] = 0;
+    old[5] = 1;
+    byte[] digest =
+        java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(old, old.length - 32));
+    System.arraycopy(digest, 0, old, old.length - 32, 32);
+    assertThatThrownBy(() -> CheckpointCodec.decode(old))
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining("format version 1 predates fitted classifiers");
+  }
+
+  @Test
+  void theFittedClassifierTravelsWithTheNetItWasFittedOn() throws Exception {
+    java.util.Random random = new java.util.Random(1);
+    List<double[]> values = new java.util.ArrayList<>();
+    float[][] embeddings = new float[8][CONFIG.embeddingDim()];
+    List<String> labels = new java.util.ArrayList<>();
+    List<String> entities = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      double[] v = new double[40];
+      for (int t = 0; t < v.length; t++) {
+        v[t] = (i % 2 == 0 ? Math.sin(t) : 0) + random.nextGaussian() * 0.1;
+      }
+      values.add(v);
+      for (int j = 0; j < embeddings[i].length; j++) {
+        embeddings[i][j] = (float) random.nextGaussian();
+      }
+      labels.add(i % 2 == 0 ? "wave" : "flat");
+      entities.add("e" + i);
+    }
+    io.foresight.minirocket.MiniRocket rocket = io.foresight.minirocket.MiniRocket.fit(values, 0);
+    io.foresight.classify.FittedClassifier fitted =
+        io.foresight.classify.FittedClassifier.fit(rocket, rocket.transform(values), embeddings, labels, entities);
+    Checkpoint decoded = CheckpointCodec.decode(CheckpointCodec.encode(checkpoint.withClassifier(fitted)));
+    assertThat(decoded.classifier()).isNotNull();
+    assertThat(decoded.classifier().classes()).containsExactly("flat", "wave");
+    assertThat(decoded.servedClasses()).containsExactly("flat", "wave");
+    assertThat(decoded.classifier().quality()).isEqualTo(fitted.quality());
+    assertThat(CheckpointCodec.decode(encoded).classifier()).isNull();
+
+    float[][] narrow = new float[8][3];
+    io.foresight.classify.FittedClassifier misfit =
+        io.foresight.classify.FittedClassifier.fit(rocket, rocket.transform(values), narrow, labels, entities);
+    assertThatThrownBy(() -> checkpoint.withClassifier(misfit))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("embedding dimensions");
+  }
+
+  @Test
   void wrongMagicIsRejectedAsNotACheckpoint() {
     byte[] other = encoded.clone();
     System.arraycopy("PK\u0003\u0004".getBytes(StandardCharsets.ISO_8859_1), 0, other, 0, 4);

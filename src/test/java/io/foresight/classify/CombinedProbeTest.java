@@ -1,4 +1,4 @@
-package io.foresight.learn;
+package io.foresight.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,91 @@
+package io.foresight.train;
+
+import io.foresight.wire.Label;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The labels users have sent, by entity. A window takes the most recent label that covers it: a
+ * whole-entity label covers every window of the entity, a ranged one the windows inside its range. A
+ * tombstone retracts every label of its entity. At most {@code maxClasses} distinct class names are
+ * in use at once; a label that would add one more is refused (and, in the service, dead-lettered).
+ */
+final class LabelBook {
+
+  private final int maxClasses;
+  private final Map<String, List<Label>> byEntity = new HashMap<>();
+  /** Labels in use per class name, so a class leaves when its last label is retracted. */
+  private final Map<String, Integer> classUse = new TreeMap<>();
+
+  LabelBook(int maxClasses) {
+    if (maxClasses < 2) {
+      throw new IllegalArgumentException("at least two classes are needed, not " + maxClasses);
+    }
+    this.maxClasses = maxClasses;
+  }
+
+  /**
+   * Records a label.
+   *
+   * @return false, recording nothing, when it names a new class beyond the bound
+   */
+  boolean add(String entity, Label label) {
+    if (!classUse.containsKey(label.label()) && classUse.size() >= maxClasses) {
+      return false;
+    }
+    byEntity.computeIfAbsent(entity, e -> new ArrayList<>()).add(label);
+    classUse.merge(label.label(), 1, Integer::sum);
+    return true;
+  }
+
+  /**
+   * Retracts every label of an entity (a tombstone on {@code foresight.labels}).
+   *
+   * @return whether it had any
+   */
+  boolean retract(String entity) {
+    List<Label> labels = byEntity.remove(entity);
+    if (labels == null) {
+      return false;
+    }
+    for (Label label : labels) {
+      classUse.computeIfPresent(label.label(), (k, n) -> n == 1 ? null : n - 1);
+    }
+    return true;
+  }
+
+  /** The label of a window, or null when none covers it. */
+  String labelOf(String entity, long startTs, long endTs) {
+    List<Label> labels = byEntity.get(entity);
+    if (labels == null) {
+      return null;
+    }
+    for (int i = labels.size() - 1; i >= 0; i--) {
+      if (labels.get(i).covers(startTs, endTs)) {
+        return labels.get(i).label();
+      }
+    }
+    return null;
+  }
+
+  boolean hasLabels(String entity) {
+    return byEntity.containsKey(entity);
+  }
+
+  /** Entities with at least one label. */
+  int entities() {
+    return byEntity.size();
+  }
+
+  /** Distinct class names in use. */
+  int classes() {
+    return classUse.size();
+  }
+
+  int maxClasses() {
+    return maxClasses;
+  }
+}

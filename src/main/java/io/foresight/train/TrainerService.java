@@ -1,0 +1,417 @@
+package io.foresight.train;
+
+import io.foresight.classify.FittedClassifier;
+import io.foresight.learn.ContinuousTrainer;
+import io.foresight.model.ModelConfig;
+import io.foresight.model.Tokenizer;
+import io.foresight.wire.Checkpoint;
+import io.foresight.wire.CheckpointTopic;
+import io.foresight.wire.DeadLetters;
+import io.foresight.wire.Json;
+import io.foresight.wire.Label;
+import io.foresight.wire.Topics;
+import io.foresight.wire.Window;
+import io.foresight.wire.WindowCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code trainer} service, on a thread of its own: reads {@code foresight.windows} and {@code
+ * foresight.labels}, trains the encoder with the self-supervised objective between polls
+ * ({@link ContinuousTrainer}), fits the live classifier on frozen features of the labelled windows
+ * ({@link LiveClassifier}), and publishes checkpoints to {@code foresight.models}, versions rising by
+ * one from the latest already there.
+ *
+ * <p>When it publishes: a fresh model at once, before any training, so the scorer serves embeddings and
+ * surprise from the first window instead of letting windows queue for a first model; then every N steps
+ * or T seconds; and, {@link #REFIT_AFTER_LABEL_CHANGE} after the labels change (a label added or
+ * retracted, a labelled entity's first window), sooner, so classifications start within seconds of
+ * the first labels of two classes. The classifier is refitted before every publication, on the net
+ * being published, and a checkpoint carries one only when it was fitted on labelled windows of two
+ * classes or more.
+ *
+ * <p>Labels: a record keyed by entity sets its label; a tombstone (null value) retracts the entity's
+ * labels; a label for an entity not seen yet applies to its windows when they come. Labels naming a
+ * class beyond {@code maxClasses} go to the DLQ (too-many-classes), as do malformed ones.
+ *
+ * <p>It keeps no Kafka offsets: on start it resumes the latest published checkpoint of its model name
+ * (and that checkpoint's MiniRocket), reads every label from the beginning (labels are few and the topic
+ * keeps them), and refills the replay buffer from the windows of the last {@code lookback}. A restart
+ * loses at most the steps since the last publication. Meters: {@link TrainerMetrics}.
+ */
+public final class TrainerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
+  /** How soon after the labels change the classifier is refitted and published. */
+  static final Duration REFIT_AFTER_LABEL_CHANGE = Duration.ofSeconds(2);
+
+  /** Weight of the newest step in the smoothed pretext loss (about the last 20 steps). */
+  private static final double LOSS_SMOOTHING = 0.05;
+
+  /**
+   * @param maxClasses distinct classes accepted at most; labels of more go to the DLQ
+   * @param labelledCapacity labelled windows kept at most, newest first
+   * @param fitWindows labelled windows one fit uses at most, shared out between classes and entities
+   */
+  public record ClassifierSettings(int maxClasses, int labelledCapacity, int fitWindows) {
+
+    public static ClassifierSettings defaults() {
+      return new ClassifierSettings(256, 10_000, 512);
+    }
+  }
+
+  /**
+   * @param modelName key of the checkpoints on {@code foresight.models}
+   * @param config architecture of a fresh model (ignored when resuming)
+   * @param tokenizer tokeniser of a fresh model (ignored when resuming)
+   * @param publishEverySteps publish after this many steps...
+   * @param publishEvery ...or after this long, whichever comes first (and only after a step)
+   * @param lookback windows this old or newer refill the buffer on start
+   */
+  public record Options(
+      String modelName,
+      ModelConfig config,
+      Tokenizer tokenizer,
+      ContinuousTrainer.Settings training,
+      ClassifierSettings classifier,
+      int publishEverySteps,
+      Duration publishEvery,
+      Duration lookback) {}
+
+  /** The smoothed pretext loss when the first classifier was fitted, and the highest since. */
+  public record LossAroundLabels(double atFirstClassifier, double highestSince) {}
+
+  private final Map<String, Object> kafka;
+  private final Options options;
+  private final TrainerMetrics metrics;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean ready;
+  private volatile long steps;
+  private double smoothedLoss = Double.NaN;
+  private volatile double lossAtFirstClassifier = Double.NaN;
+  private volatile double highestLossSince = Double.NaN;
+
+  public TrainerService(Map<String, Object> kafka, Options options, MeterRegistry registry) {
+    this.kafka = Map.copyOf(kafka);
+    this.options = options;
+    this.metrics = new TrainerMetrics(registry);
+    this.thread = new Thread(this::run, "foresight-trainer");
+  }
+
+  /** Starts the training loop on its own thread. */
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    try (KafkaConsumer<String, byte[]> consumer = consumer();
+        KafkaProducer<String, byte[]> producer = CheckpointTopic.producer(kafka)) {
+      Checkpoint latest = CheckpointTopic.latest(kafka, options.modelName());
+      try (ContinuousTrainer trainer = start(latest)) {
+        LabelledWindows labelled =
+            new LabelledWindows(
+                options.classifier().maxClasses(), options.classifier().labelledCapacity(),
+                LabelledWindows.RECENT_STEPS);
+        LiveClassifier live =
+            new LiveClassifier(options.classifier().fitWindows(), latest == null ? null : latest.classifier());
+        assignAndRewind(consumer);
+        if (latest == null) {
+          publish(trainer, null, producer); // embeddings and surprise from the first window on
+        }
+        ready = true;
+        loop(consumer, producer, trainer, labelled, live);
+      }
+    } catch (org.apache.kafka.common.errors.InterruptException e) {
+      LOG.info("trainer interrupted; stopping");
+    } catch (RuntimeException e) {
+      LOG.error("the trainer stopped: {}", e.toString(), e);
+    } finally {
+      ready = false;
+    }
+  }
+
+  private void loop(
+      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
+      ContinuousTrainer trainer, LabelledWindows labelled, LiveClassifier live) {
+    long lastPublishNanos = System.nanoTime();
+    long stepsAtPublish = trainer.steps();
+    long changesAtFit = labelled.changes();
+    while (running) {
+      var records = consumer.poll(trainer.canStep() ? Duration.ZERO : Duration.ofMillis(200));
+      for (ConsumerRecord<String, byte[]> record : records) {
+        take(trainer, labelled, record, producer);
+      }
+      metrics.bufferWindows = trainer.buffer().windows();
+      metrics.labelledWindows = labelled.windows();
+      long sincePublish = System.nanoTime() - lastPublishNanos;
+      long stepsSince = trainer.steps() - stepsAtPublish;
+      boolean due =
+          stepsSince >= options.publishEverySteps()
+              || (stepsSince > 0 && sincePublish >= options.publishEvery().toNanos());
+      boolean labelsChanged =
+          labelled.changes() != changesAtFit && sincePublish >= REFIT_AFTER_LABEL_CHANGE.toNanos();
+      if (due || labelsChanged) {
+        changesAtFit = labelled.changes();
+        FittedClassifier classifier = fit(live, labelled, trainer);
+        if (classifier != null || stepsSince > 0) {
+          publish(trainer, classifier, producer);
+          lastPublishNanos = System.nanoTime();
+          stepsAtPublish = trainer.steps();
+        }
+      }
+      if (trainer.canStep()) {
+        step(trainer);
+      }
+    }
+  }
+
+  private void step(ContinuousTrainer trainer) {
+    long rollbacksBefore = trainer.rollbacks();
+    ContinuousTrainer.StepResult result = trainer.step();
+    if (trainer.rollbacks() > rollbacksBefore) {
+      metrics.rollbacks.increment();
+      LOG.warn("the weights diverged (loss {}); rolled back to the last good ones", result.pretextLoss());
+    }
+    metrics.steps.increment();
+    metrics.windows.increment(result.windows());
+    metrics.pretextLoss = result.pretextLoss();
+    steps = trainer.steps();
+    if (Float.isFinite(result.pretextLoss())) {
+      smoothedLoss =
+          Double.isNaN(smoothedLoss)
+              ? result.pretextLoss()
+              : (1 - LOSS_SMOOTHING) * smoothedLoss + LOSS_SMOOTHING * result.pretextLoss();
+      if (!Double.isNaN(lossAtFirstClassifier)) {
+        highestLossSince = Math.max(highestLossSince, smoothedLoss);
+      }
+    }
+  }
+
+  /** The classifier on the labelled windows and the net as it stands, or null when there is none. */
+  private FittedClassifier fit(LiveClassifier live, LabelledWindows labelled, ContinuousTrainer trainer) {
+    long start = System.nanoTime();
+    FittedClassifier classifier;
+    try {
+      classifier = live.fit(labelled, trainer.net(), trainer::tokensOf);
+    } catch (RuntimeException e) {
+      LOG.warn("fitting the classifier failed; publishing without one: {}", e.toString(), e);
+      return null;
+    }
+    if (classifier == null) {
+      return null;
+    }
+    metrics.fitDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    metrics.fits.increment();
+    metrics.fitted(classifier);
+    if (Double.isNaN(lossAtFirstClassifier)) {
+      lossAtFirstClassifier = smoothedLoss;
+      highestLossSince = smoothedLoss;
+    }
+    return classifier;
+  }
+
+  /** Resumes the latest published checkpoint of this model, or starts a fresh model. */
+  private ContinuousTrainer start(Checkpoint latest) {
+    if (latest == null) {
+      LOG.info("no checkpoint of model '{}' on {}: starting a fresh model", options.modelName(), Topics.MODELS);
+      return ContinuousTrainer.fresh(options.config(), options.tokenizer(), options.training());
+    }
+    try {
+      metrics.version = latest.modelVersion();
+      LOG.info("resuming model '{}' version {}", options.modelName(), latest.modelVersion());
+      return ContinuousTrainer.resume(latest, options.training());
+    } catch (ai.djl.MalformedModelException e) {
+      throw new IllegalStateException(
+          "the latest checkpoint of '" + options.modelName() + "' does not load: " + e.getMessage(), e);
+    }
+  }
+
+  private void assignAndRewind(KafkaConsumer<String, byte[]> consumer) {
+    List<TopicPartition> windowPartitions = partitions(consumer, Topics.WINDOWS);
+    List<TopicPartition> labelPartitions = partitions(consumer, Topics.LABELS);
+    List<TopicPartition> all = new ArrayList<>(windowPartitions);
+    all.addAll(labelPartitions);
+    consumer.assign(all);
+    consumer.seekToBeginning(labelPartitions);
+    long since = System.currentTimeMillis() - options.lookback().toMillis();
+    Map<TopicPartition, Long> query = new HashMap<>();
+    windowPartitions.forEach(p -> query.put(p, since));
+    Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query);
+    for (TopicPartition partition : windowPartitions) {
+      OffsetAndTimestamp at = offsets.get(partition);
+      if (at == null) {
+        consumer.seekToEnd(List.of(partition));
+      } else {
+        consumer.seek(partition, at.offset());
+      }
+    }
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
+  }
+
+  private void take(
+      ContinuousTrainer trainer, LabelledWindows labelled, ConsumerRecord<String, byte[]> record,
+      KafkaProducer<String, byte[]> producer) {
+    if (record.topic().equals(Topics.WINDOWS)) {
+      Window window;
+      try {
+        window = WindowCodec.decode(record.value());
+      } catch (RuntimeException e) {
+        deadLetter(producer, record, "malformed-window", String.valueOf(e.getMessage()));
+        return;
+      }
+      if (!trainer.addWindow(window)) {
+        deadLetter(producer, record, "untokenisable-window",
+            "a value lies outside the model's tokeniser, or the window is shorter than two steps");
+        return;
+      }
+      labelled.addWindow(window);
+      return;
+    }
+    if (record.key() == null) {
+      deadLetter(producer, record, "malformed-label", "a label needs its entity as the record key");
+      return;
+    }
+    if (record.value() == null) {
+      if (labelled.retract(record.key())) {
+        metrics.labelsRetracted.increment();
+      }
+      return;
+    }
+    Label label;
+    try {
+      label = Json.read(record.value(), Label.class);
+    } catch (java.io.IOException | RuntimeException e) {
+      deadLetter(producer, record, "malformed-label", "not a label JSON object: " + e.getMessage());
+      return;
+    }
+    if (label == null || label.label() == null || label.label().isBlank()) {
+      deadLetter(producer, record, "malformed-label", "a label needs a non-blank \"label\" string");
+      return;
+    }
+    if (!labelled.addLabel(record.key(), label)) {
+      deadLetter(producer, record, "too-many-classes",
+          "class '" + label.label() + "' would exceed the " + labelled.maxClasses()
+              + " classes allowed (--max-classes); retract labels of a class to make room");
+      return;
+    }
+    metrics.labelsAdded.increment();
+  }
+
+  private void deadLetter(
+      KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> record, String reason, String error) {
+    metrics.deadLetters(reason).increment();
+    ProducerRecord<String, byte[]> out = new ProducerRecord<>(Topics.DLQ, record.key(), record.value());
+    DeadLetters.add(out.headers(), DeadLetters.SERVICE, "trainer");
+    DeadLetters.add(out.headers(), DeadLetters.REASON, reason);
+    DeadLetters.add(out.headers(), DeadLetters.ERROR, error);
+    DeadLetters.add(out.headers(), DeadLetters.SOURCE_TOPIC, record.topic());
+    DeadLetters.add(out.headers(), DeadLetters.SOURCE_PARTITION, record.partition());
+    DeadLetters.add(out.headers(), DeadLetters.SOURCE_OFFSET, record.offset());
+    producer.send(out);
+  }
+
+  private void publish(
+      ContinuousTrainer trainer, FittedClassifier classifier, KafkaProducer<String, byte[]> producer) {
+    long version = metrics.version + 1;
+    Map<String, Double> figures = new LinkedHashMap<>();
+    if (Float.isFinite((float) metrics.pretextLoss)) {
+      figures.put("pretextLoss", metrics.pretextLoss);
+    }
+    if (classifier != null) {
+      FittedClassifier.Quality q = classifier.quality();
+      figures.put("classifierAccuracy", q.crossValidatedAccuracy());
+      figures.put("classifierWindows", (double) q.labelledWindows());
+      figures.put("classifierEntities", (double) q.labelledEntities());
+    }
+    Checkpoint checkpoint = trainer.checkpoint(version, figures).withClassifier(classifier);
+    int bytes;
+    try {
+      bytes = CheckpointTopic.publish(producer, options.modelName(), checkpoint);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    } catch (ExecutionException e) {
+      // The next publication tries again with the same version; training goes on.
+      LOG.warn("publishing model version {} failed: {}", version, e.getCause().toString());
+      return;
+    }
+    metrics.version = version;
+    metrics.published.increment();
+    LOG.info(
+        "published model '{}' version {} ({} bytes, {} steps, {})",
+        options.modelName(), version, bytes, trainer.steps(),
+        classifier == null
+            ? "no classifier"
+            : "classifier over " + classifier.classes() + ", cross-validated accuracy "
+                + String.format(java.util.Locale.ROOT, "%.3f", classifier.quality().crossValidatedAccuracy()));
+  }
+
+  private KafkaConsumer<String, byte[]> consumer() {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** True once the model is loaded and the consumers are positioned. */
+  public boolean ready() {
+    return ready;
+  }
+
+  public long publishedVersion() {
+    return metrics.version;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  public double lastPretextLoss() {
+    return metrics.pretextLoss;
+  }
+
+  /** The quality of the last classifier fitted, or null before the first. */
+  public FittedClassifier.Quality classifierQuality() {
+    return metrics.quality();
+  }
+
+  /** The smoothed pretext loss when the first classifier was fitted, and the highest since (NaN before). */
+  public LossAroundLabels lossAroundLabels() {
+    return new LossAroundLabels(lossAtFirstClassifier, highestLossSince);
+  }
+
+  /** Stops the loop after its current step and waits for it (up to a minute). */
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (thread.isAlive()) {
+      thread.join(60_000);
+    }
+  }
+}
