@@ -7,6 +7,7 @@ import io.foresight.data.TimestepSource;
 import io.foresight.demo.Demo;
 import io.foresight.demo.DemoReport;
 import io.foresight.ingest.WindowSpec;
+import io.foresight.learn.Evaluation;
 import io.foresight.model.Tokenizer;
 import io.foresight.wire.Json;
 import java.nio.file.Files;
@@ -64,6 +65,17 @@ final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       DemoReport result = demo.run();
+      if (source.isReplay()) {
+        // The offline answer for the same TRAIN labels, so the live figure can be read against it.
+        DatasetReplay replay = source.replay();
+        result =
+            result.withOffline(
+                new DemoReport.Offline("minirocket", Evaluation.minirocketAccuracy(replay.train(), replay.test())));
+        System.out.printf(
+            java.util.Locale.ROOT, "held-out accuracy live %s; offline (evaluate's minirocket, same TRAIN labels) %.3f%n",
+            result.accuracy() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", result.accuracy()),
+            result.offline().accuracy());
+      }
       String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result);
       System.out.println(json);
       if (report != null) {

@@ -234,7 +234,8 @@ public final class Demo {
           s.unclassifiedAfterFirstClassifier(),
           classifier(trainer.classifierQuality()),
           pretextLoss(trainer.lossAroundLabels()),
-          s.firstClassificationAfterLabelsMs() == null ? null : s.firstClassificationAfterLabelsMs() / 1000.0,
+          new DemoReport.FirstClassification(
+              seconds(s.firstClassificationAfterLabelsMs()), seconds(s.firstClassificationAfterFirstWindowMs())),
           null);
     } finally {
       for (int i = toClose.size() - 1; i >= 0; i--) {
@@ -245,6 +246,10 @@ public final class Demo {
         }
       }
     }
+  }
+
+  private static Double seconds(Long millis) {
+    return millis == null ? null : millis / 1000.0;
   }
 
   private static DemoReport.Classifier classifier(FittedClassifier.Quality q) {

@@ -21,8 +21,9 @@ import java.util.Map;
  *     null when none was fitted
  * @param pretextLoss the trainer's smoothed self-supervised loss when its first classifier was fitted,
  *     and the highest it reached after (labels must not make the encoder worse)
- * @param firstClassificationSeconds from the first label on {@code foresight.labels} to the first
- *     classification a consumer received; null when there was none
+ * @param firstClassificationSeconds from the first label on {@code foresight.labels}, and from the
+ *     first window on {@code foresight.windows}, to the first classification a consumer received; null
+ *     when there was none
  * @param offline the same TRAIN labels fitted offline, as {@code evaluate} does, and scored on the
  *     held-out TEST series (dataset replays only; null otherwise)
  */
@@ -50,7 +51,7 @@ public record DemoReport(
     long unclassifiedAfterFirstClassifier,
     Classifier classifier,
     PretextLoss pretextLoss,
-    Double firstClassificationSeconds,
+    FirstClassification firstClassificationSeconds,
     Offline offline) {
 
   public record Latency(double p50, double p99) {}
@@ -62,6 +63,9 @@ public record DemoReport(
 
   /** @param ratio {@code highestSince / atFirstClassifier} */
   public record PretextLoss(double atFirstClassifier, double highestSince, double ratio) {}
+
+  /** Seconds to the first classification, from the first label and from the first window. */
+  public record FirstClassification(Double afterFirstLabel, Double afterFirstWindow) {}
 
   /** @param method the {@code evaluate} method; @param accuracy its TEST accuracy */
   public record Offline(String method, double accuracy) {}

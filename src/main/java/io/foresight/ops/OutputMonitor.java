@@ -27,8 +27,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * timestamp of the timestep that completed a window to the arrival of its classification, and accuracy
  * on held-out entities whose true labels are known.
  *
- * <p>It reads {@code foresight.labels} too, for the time from the first label to the first
- * classification.
+ * <p>It reads {@code foresight.labels} too, for the time from the first label (and from the first
+ * window) to the first classification.
  *
  * <p>Latency counts only windows completed after the first classification arrived: windows that
  * waited in Kafka for the first model measure start-up, not the system's latency.
@@ -52,7 +52,8 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
       double windowLatencyP50Ms,
       double windowLatencyP99Ms,
       Map<String, Long> dlqByReason,
-      Long firstClassificationAfterLabelsMs) {
+      Long firstClassificationAfterLabelsMs,
+      Long firstClassificationAfterFirstWindowMs) {
 
     /** Windows emitted but not (yet) scored. */
     public long unscored() {
@@ -84,6 +85,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
   private final List<Long> windowLatencies = new ArrayList<>();
   private long firstClassificationAt = Long.MAX_VALUE;
   private long firstLabelAt = Long.MAX_VALUE;
+  private long firstWindowAt = Long.MAX_VALUE;
 
   /**
    * @param heldOut true label of each held-out entity (empty when none are known)
@@ -130,6 +132,7 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
     switch (record.topic()) {
       case Topics.WINDOWS -> {
         windows++;
+        firstWindowAt = Math.min(firstWindowAt, now);
         if (record.timestamp() >= firstClassificationAt) {
           windowLatencies.add(now - record.timestamp());
         }
@@ -210,7 +213,10 @@ public final class OutputMonitor implements Runnable, AutoCloseable {
         Map.copyOf(dlqByReason),
         firstLabelAt == Long.MAX_VALUE || firstClassificationAt == Long.MAX_VALUE
             ? null
-            : firstClassificationAt - firstLabelAt);
+            : firstClassificationAt - firstLabelAt,
+        firstWindowAt == Long.MAX_VALUE || firstClassificationAt == Long.MAX_VALUE
+            ? null
+            : firstClassificationAt - firstWindowAt);
   }
 
   /** Forgets the latencies seen so far (a benchmark's warm-up). */

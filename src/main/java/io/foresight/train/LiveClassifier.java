@@ -8,7 +8,9 @@ import io.foresight.model.Tokenizer.Tokens;
 import io.foresight.wire.Window;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -20,6 +22,10 @@ import java.util.function.Function;
  * fits while it has seen fewer than {@value #ROCKET_FIT_WINDOWS} windows and more are there, then
  * kept: its biases then come from a sample as large as {@code evaluate}'s on most UCR datasets. A
  * trainer resuming a checkpoint keeps that checkpoint's MiniRocket.
+ *
+ * <p>A window's MiniRocket features do not change while MiniRocket does not, so they are kept for the
+ * windows of the last fit and computed only for new ones, one window after another: the scorer shares
+ * these cores, and a parallel transform of every window at each refit starved it.
  */
 final class LiveClassifier {
 
@@ -29,6 +35,7 @@ final class LiveClassifier {
   private final int fitWindows;
   private MiniRocket rocket;
   private int rocketFittedOn;
+  private Map<Window, float[]> features = new IdentityHashMap<>();
 
   /**
    * @param fitWindows labelled windows one fit uses at most (its cost grows with their square)
@@ -73,8 +80,17 @@ final class LiveClassifier {
       List<double[]> sample = values.subList(0, Math.min(values.size(), ROCKET_FIT_WINDOWS));
       rocket = MiniRocket.fit(sample, 0);
       rocketFittedOn = sample.size();
+      features.clear();
     }
-    float[][] rocketFeatures = rocket.transform(values);
+    Map<Window, float[]> kept = new IdentityHashMap<>();
+    float[][] rocketFeatures = new float[chosen.size()][];
+    for (int i = 0; i < rocketFeatures.length; i++) {
+      Window w = chosen.get(i);
+      float[] f = features.get(w);
+      rocketFeatures[i] = f != null ? f : rocket.transform(values.get(i));
+      kept.put(w, rocketFeatures[i]);
+    }
+    features = kept;
     float[][] embeddings = Inference.run(net, encoded).embeddings();
     return FittedClassifier.fit(rocket, rocketFeatures, embeddings, labels, entities);
   }

@@ -42,9 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When it publishes: a fresh model at once, before any training, so the scorer serves embeddings and
  * surprise from the first window instead of letting windows queue for a first model; then every N steps
- * or T seconds; and, {@link #REFIT_AFTER_LABEL_CHANGE} after the labels change (a label added or
- * retracted, a labelled entity's first window), sooner, so classifications start within seconds of
- * the first labels of two classes. The classifier is refitted before every publication, on the net
+ * or T seconds; and sooner after the labels change (a label added or retracted, a labelled entity's
+ * first window): {@link #REFIT_AFTER_LABEL_CHANGE} after the last publication, or {@value
+ * #REFIT_COST_MULTIPLE} times as long as the last fit took if that is longer, so classifications start
+ * within seconds of the first labels of two classes while refits for labels that keep coming take at
+ * most about a fifth of the trainer's time. The classifier is refitted before every publication, on the net
  * being published, and a checkpoint carries one only when it was fitted on labelled windows of two
  * classes or more.
  *
@@ -61,8 +63,11 @@ public final class TrainerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
-  /** How soon after the labels change the classifier is refitted and published. */
+  /** How soon after the last publication a change of labels has the classifier refitted and published. */
   static final Duration REFIT_AFTER_LABEL_CHANGE = Duration.ofSeconds(2);
+
+  /** Nor sooner than this many times the last fit's duration (refits take at most a fifth). */
+  static final int REFIT_COST_MULTIPLE = 4;
 
   /** Weight of the newest step in the smoothed pretext loss (about the last 20 steps). */
   private static final double LOSS_SMOOTHING = 0.05;
@@ -110,6 +115,7 @@ public final class TrainerService implements AutoCloseable {
   private double smoothedLoss = Double.NaN;
   private volatile double lossAtFirstClassifier = Double.NaN;
   private volatile double highestLossSince = Double.NaN;
+  private long lastFitNanos;
 
   public TrainerService(Map<String, Object> kafka, Options options, MeterRegistry registry) {
     this.kafka = Map.copyOf(kafka);
@@ -168,8 +174,8 @@ public final class TrainerService implements AutoCloseable {
       boolean due =
           stepsSince >= options.publishEverySteps()
               || (stepsSince > 0 && sincePublish >= options.publishEvery().toNanos());
-      boolean labelsChanged =
-          labelled.changes() != changesAtFit && sincePublish >= REFIT_AFTER_LABEL_CHANGE.toNanos();
+      long refitAfter = Math.max(REFIT_AFTER_LABEL_CHANGE.toNanos(), REFIT_COST_MULTIPLE * lastFitNanos);
+      boolean labelsChanged = labelled.changes() != changesAtFit && sincePublish >= refitAfter;
       if (due || labelsChanged) {
         changesAtFit = labelled.changes();
         FittedClassifier classifier = fit(live, labelled, trainer);
@@ -220,7 +226,8 @@ public final class TrainerService implements AutoCloseable {
     if (classifier == null) {
       return null;
     }
-    metrics.fitDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    lastFitNanos = System.nanoTime() - start;
+    metrics.fitDuration.record(lastFitNanos, TimeUnit.NANOSECONDS);
     metrics.fits.increment();
     metrics.fitted(classifier);
     if (Double.isNaN(lossAtFirstClassifier)) {

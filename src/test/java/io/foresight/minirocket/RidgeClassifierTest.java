@@ -91,6 +91,17 @@ class RidgeClassifierTest {
   }
 
   @Test
+  void theGramMatrixEqualsTheGeneralProductForEveryRowCount() {
+    Random random = new Random(6);
+    for (int n : new int[] {1, 2, 3, 4, 5, 7, 13}) {
+      org.ejml.data.DMatrixRMaj x = org.ejml.dense.row.RandomMatrices_DDRM.rectangle(n, 11, random);
+      org.ejml.data.DMatrixRMaj expected = new org.ejml.data.DMatrixRMaj(n, n);
+      org.ejml.dense.row.CommonOps_DDRM.multTransB(x, x, expected);
+      assertThat(RidgeClassifier.gram(x).data).as("n = %d", n).containsExactly(expected.data, within(1e-12));
+    }
+  }
+
+  @Test
   void noiseIsRegularisedMoreThanAClearSignalAndItsEstimateStaysNearChance() {
     Random random = new Random(5);
     int n = 40;
