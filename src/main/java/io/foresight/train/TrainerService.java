@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>When it publishes: a fresh model at once, before any training, so the scorer serves embeddings and
  * surprise from the first window instead of letting windows queue for a first model; then every N steps
  * or T seconds; and sooner after the labels change (a label added or retracted, a labelled entity's
- * first window): {@link #REFIT_AFTER_LABEL_CHANGE} after the last publication, or {@value
- * #REFIT_COST_MULTIPLE} times as long as the last fit took if that is longer, so classifications start
- * within seconds of the first labels of two classes while refits for labels that keep coming take at
- * most about a fifth of the trainer's time. The classifier is refitted before every publication, on the net
+ * first window): {@link #REFIT_AFTER_LABEL_CHANGE} after the last publication, or, once the
+ * classifier covers every labelled class, {@value #REFIT_COST_MULTIPLE} times as long as the last fit
+ * took if that is longer, so classifications start within seconds of the first labels of two classes
+ * while refits for labels that keep coming take at most about a fifth of the trainer's time. The classifier is refitted before every publication, on the net
  * being published, and a checkpoint carries one only when it was fitted on labelled windows of two
  * classes or more.
  *
@@ -116,6 +116,7 @@ public final class TrainerService implements AutoCloseable {
   private volatile double lossAtFirstClassifier = Double.NaN;
   private volatile double highestLossSince = Double.NaN;
   private long lastFitNanos;
+  private int lastClassCount;
 
   public TrainerService(Map<String, Object> kafka, Options options, MeterRegistry registry) {
     this.kafka = Map.copyOf(kafka);
@@ -174,7 +175,12 @@ public final class TrainerService implements AutoCloseable {
       boolean due =
           stepsSince >= options.publishEverySteps()
               || (stepsSince > 0 && sincePublish >= options.publishEvery().toNanos());
-      long refitAfter = Math.max(REFIT_AFTER_LABEL_CHANGE.toNanos(), REFIT_COST_MULTIPLE * lastFitNanos);
+      // While the classifier lacks a labelled class (its windows had not come yet), refit promptly.
+      boolean missingClass = lastClassCount < labelled.classes();
+      long refitAfter =
+          missingClass
+              ? REFIT_AFTER_LABEL_CHANGE.toNanos()
+              : Math.max(REFIT_AFTER_LABEL_CHANGE.toNanos(), REFIT_COST_MULTIPLE * lastFitNanos);
       boolean labelsChanged = labelled.changes() != changesAtFit && sincePublish >= refitAfter;
       if (due || labelsChanged) {
         changesAtFit = labelled.changes();
@@ -223,6 +229,7 @@ public final class TrainerService implements AutoCloseable {
       LOG.warn("fitting the classifier failed; publishing without one: {}", e.toString(), e);
       return null;
     }
+    lastClassCount = classifier == null ? 0 : classifier.classes().size();
     if (classifier == null) {
       return null;
     }
