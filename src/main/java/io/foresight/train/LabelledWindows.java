@@ -4,11 +4,14 @@ import io.foresight.wire.Label;
 import io.foresight.wire.Window;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -117,14 +120,17 @@ final class LabelledWindows {
   /**
    * Up to {@code max} labelled windows, shared out evenly between classes and, within a class,
    * between entities, newest first: a class or a device with many windows does not crowd out the
-   * others.
+   * others. A window whose steps equal those of one already taken (a series replayed under a new
+   * entity id, a stuck sensor) is left out: it adds weight and no information, and in
+   * cross-validation it would be its own copy's answer.
    */
   List<Example> fitSet(int max) {
     Map<String, Map<String, ArrayDeque<Window>>> byClass = new TreeMap<>();
+    Set<Values> seen = new HashSet<>();
     for (Iterator<Window> it = labelled.descendingIterator(); it.hasNext(); ) {
       Window w = it.next();
       String label = book.labelOf(w.entity(), w.startTs(), w.endTs());
-      if (label != null) {
+      if (label != null && seen.add(new Values(w.values()))) {
         byClass
             .computeIfAbsent(label, k -> new LinkedHashMap<>())
             .computeIfAbsent(w.entity(), k -> new ArrayDeque<>())
@@ -151,6 +157,19 @@ final class LabelledWindows {
       }
     }
     return out;
+  }
+
+  /** A window's values as a key: equal when the steps are. */
+  private record Values(float[] steps) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Values v && Arrays.equals(steps, v.steps);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(steps);
+    }
   }
 
   /** Labels added or retracted, and labelled entities that got their first window, so far. */

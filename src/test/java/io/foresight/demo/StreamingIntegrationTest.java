@@ -90,7 +90,7 @@ class StreamingIntegrationTest {
                 Tokenizer.integer(41),
                 new ContinuousTrainer.Settings(
                     Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000),
-                TrainerService.ClassifierSettings.defaults(),
+                new TrainerService.ClassifierSettings(2, 1000, 512), // two classes at most
                 20,
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10)),
@@ -125,6 +125,10 @@ class StreamingIntegrationTest {
         }
       });
       long firstServed = scorer.models().version();
+      // Labels as users get them wrong, once both classes are in: no entity key, and a third class
+      // beyond the bound of two.
+      producer.send(new ProducerRecord<>(Topics.LABELS, null, TimestepRecords.label("steady")));
+      producer.send(new ProducerRecord<>(Topics.LABELS, "device-extra", TimestepRecords.label("noise")));
 
       byte[] corrupt = new byte[] {'F', 'S', 'C', 'K', 0, 0, 0, 1, 42};
       producer.send(new ProducerRecord<>(Topics.MODELS, "it-model", corrupt)).get();
@@ -140,7 +144,7 @@ class StreamingIntegrationTest {
       long expectedWindows = (long) DEVICES * (1 + (sent[0] - LENGTH) / HOP);
       await("every window scored after a second version", Duration.ofSeconds(120), () -> {
         OutputMonitor.Snapshot s = monitor.snapshot();
-        return s.windows() == expectedWindows && s.embeddings() == expectedWindows && s.dlq() >= 5
+        return s.windows() == expectedWindows && s.embeddings() == expectedWindows && s.dlq() >= 7
             && scorer.models().version() > firstServed;
       });
       Thread.sleep(1000); // anything scored twice would show up by now
@@ -158,7 +162,9 @@ class StreamingIntegrationTest {
           .containsEntry("missing-key", 1L)
           .containsEntry("non-finite", 1L)
           .containsEntry("out-of-range", 1L)
-          .containsEntry("out-of-order", 1L);
+          .containsEntry("out-of-order", 1L)
+          .containsEntry("malformed-label", 1L)
+          .containsEntry("too-many-classes", 1L);
       assertThat(registry.counter("foresight.scorer.checkpoints.rejected", "reason", "checksum").count())
           .isEqualTo(1);
       assertThat(registry.counter("foresight.dlq.records", "service", "ingest", "reason", "malformed-json").count())

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LabelledWindowsTest {
 
   private static Window window(String entity, long seq) {
-    return new Window(entity, seq * 1000, seq * 1000 + 630, seq, new float[] {1, 2, 3, 4});
+    return new Window(entity, seq * 1000, seq * 1000 + 630, seq, new float[] {1, 2, 3, seq, entity.hashCode()});
   }
 
   private static List<String> fitLabels(LabelledWindows windows) {
@@ -87,6 +87,17 @@ class LabelledWindowsTest {
     assertThat(set.stream().filter(e -> e.window().entity().equals("big-1")).count()).isBetween(2L, 3L);
     assertThat(set.stream().filter(e -> e.window().entity().equals("big-1")).mapToLong(e -> e.window().sequence()))
         .allMatch(seq -> seq >= 47);
+  }
+
+  @Test
+  void aWindowRepeatingAnotherOnesStepsIsFittedOnOnce() {
+    LabelledWindows windows = new LabelledWindows(256, 100, 1000);
+    windows.addLabel("train-1", Label.whole("x"));
+    windows.addLabel("train-1-r2", Label.whole("x")); // the same series replayed under a new id
+    Window original = window("train-1", 0);
+    windows.addWindow(original);
+    windows.addWindow(new Window("train-1-r2", 5000, 5630, 0, original.values().clone()));
+    assertThat(windows.fitSet(10)).hasSize(1);
   }
 
   @Test
