@@ -126,6 +126,11 @@ public final class ContinuousTrainer implements AutoCloseable {
 
   /** The window as the net reads it, or null when it cannot be tokenised or is shorter than two steps. */
   public Tokens tokensOf(Window window) {
+    return tokensOf(tokenizer, window);
+  }
+
+  /** The window as {@code tokenizer} reads it, or null (out of range, or shorter than two steps). */
+  public static Tokens tokensOf(Tokenizer tokenizer, Window window) {
     try {
       Tokens tokens = tokenizer.encode(window.doubles(), Tokenizer.OutOfRange.ERROR);
       return tokens.length() < 2 ? null : tokens;

@@ -32,20 +32,14 @@ final class LiveClassifier {
   /** Windows MiniRocket's biases are drawn from once it has settled. */
   static final int ROCKET_FIT_WINDOWS = 256;
 
-  private final int fitWindows;
   private MiniRocket rocket;
   private int rocketFittedOn;
   private Map<Window, float[]> features = new IdentityHashMap<>();
 
   /**
-   * @param fitWindows labelled windows one fit uses at most (its cost grows with their square)
    * @param resumed the classifier of the checkpoint the trainer resumed, or null
    */
-  LiveClassifier(int fitWindows, FittedClassifier resumed) {
-    if (fitWindows < 2) {
-      throw new IllegalArgumentException("a fit needs at least two windows, not " + fitWindows);
-    }
-    this.fitWindows = fitWindows;
+  LiveClassifier(FittedClassifier resumed) {
     if (resumed != null && resumed.rocket() != null) {
       rocket = resumed.rocket();
       rocketFittedOn = ROCKET_FIT_WINDOWS;
@@ -53,17 +47,18 @@ final class LiveClassifier {
   }
 
   /**
-   * A classifier on the current labelled windows and the net's current embedding, or null when they
-   * hold fewer than two classes.
+   * A classifier on labelled windows (a {@link LabelledWindows#fitSet}) and the net's embedding, or
+   * null when they hold fewer than two classes. Called from one thread at a time.
    *
    * @param tokens how the net reads a window (null: it cannot, and the window is left out)
    */
-  FittedClassifier fit(LabelledWindows windows, ForesightNet net, Function<Window, Tokens> tokens) {
+  FittedClassifier fit(
+      List<LabelledWindows.Example> examples, ForesightNet net, Function<Window, Tokens> tokens) {
     List<Window> chosen = new ArrayList<>();
     List<Tokens> encoded = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     List<String> entities = new ArrayList<>();
-    for (LabelledWindows.Example example : windows.fitSet(fitWindows)) {
+    for (LabelledWindows.Example example : examples) {
       Tokens t = tokens.apply(example.window());
       if (t != null) {
         chosen.add(example.window());

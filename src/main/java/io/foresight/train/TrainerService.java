@@ -2,8 +2,10 @@ package io.foresight.train;
 
 import io.foresight.classify.FittedClassifier;
 import io.foresight.learn.ContinuousTrainer;
+import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.Tokenizer;
+import io.foresight.ops.ThreadPriority;
 import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointTopic;
 import io.foresight.wire.DeadLetters;
@@ -20,7 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +63,12 @@ import org.slf4j.LoggerFactory;
  * (and that checkpoint's MiniRocket), reads every label from the beginning (labels are few and the topic
  * keeps them), and refills the replay buffer from the windows of the last {@code lookback}. A restart
  * loses at most the steps since the last publication. Meters: {@link TrainerMetrics}.
+ *
+ * <p>Threads: the training thread runs at niceness {@value #TRAINER_NICENESS}, so that ingest and the
+ * scorer on a shared host go first (in the demo, on two cores, a trainer of equal priority left the
+ * scorer a minute behind); fitting and publishing run on a second thread at the normal priority, from a
+ * snapshot of the weights, so a busy host delays training but not the classifier. On a host of its own
+ * the trainer loses nothing by it.
  */
 public final class TrainerService implements AutoCloseable {
 
@@ -68,6 +79,9 @@ public final class TrainerService implements AutoCloseable {
 
   /** Nor sooner than this many times the last fit's duration (refits take at most a fifth). */
   static final int REFIT_COST_MULTIPLE = 4;
+
+  /** Niceness of the training thread: what shares its host and serves goes first. */
+  static final int TRAINER_NICENESS = 10;
 
   /** Weight of the newest step in the smoothed pretext loss (about the last 20 steps). */
   private static final double LOSS_SMOOTHING = 0.05;
@@ -112,11 +126,16 @@ public final class TrainerService implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile long steps;
-  private double smoothedLoss = Double.NaN;
+  private volatile double smoothedLoss = Double.NaN;
   private volatile double lossAtFirstClassifier = Double.NaN;
   private volatile double highestLossSince = Double.NaN;
-  private long lastFitNanos;
-  private int lastClassCount;
+  private volatile long lastFitNanos;
+  private volatile int lastClassCount;
+  /** Fits and publishes at the normal priority, while the training thread runs niced. */
+  private final ThreadPoolExecutor publisher =
+      new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+          r -> new Thread(r, "foresight-trainer-publisher"));
+  private final AtomicBoolean publishing = new AtomicBoolean();
 
   public TrainerService(Map<String, Object> kafka, Options options, MeterRegistry registry) {
     this.kafka = Map.copyOf(kafka);
@@ -127,12 +146,15 @@ public final class TrainerService implements AutoCloseable {
 
   /** Starts the training loop on its own thread. */
   public void start() {
+    publisher.prestartCoreThread(); // started from here, so it does not inherit the trainer's niceness
     thread.start();
   }
 
   private void run() {
     try (KafkaConsumer<String, byte[]> consumer = consumer();
         KafkaProducer<String, byte[]> producer = CheckpointTopic.producer(kafka)) {
+      // After the producer exists, so that its network thread keeps the normal priority.
+      ThreadPriority.lowerCurrentThread(TRAINER_NICENESS);
       Checkpoint latest = CheckpointTopic.latest(kafka, options.modelName());
       try (ContinuousTrainer trainer = start(latest)) {
         LabelledWindows labelled =
@@ -140,10 +162,11 @@ public final class TrainerService implements AutoCloseable {
                 options.classifier().maxClasses(), options.classifier().labelledCapacity(),
                 LabelledWindows.RECENT_STEPS);
         LiveClassifier live =
-            new LiveClassifier(options.classifier().fitWindows(), latest == null ? null : latest.classifier());
+            new LiveClassifier(latest == null ? null : latest.classifier());
         assignAndRewind(consumer);
         if (latest == null) {
-          publish(trainer, null, producer); // embeddings and surprise from the first window on
+          // Embeddings and surprise from the first window on.
+          publish(trainer.checkpoint(0, Map.of()), null, trainer.steps(), producer);
         }
         ready = true;
         loop(consumer, producer, trainer, labelled, live);
@@ -182,11 +205,14 @@ public final class TrainerService implements AutoCloseable {
               ? REFIT_AFTER_LABEL_CHANGE.toNanos()
               : Math.max(REFIT_AFTER_LABEL_CHANGE.toNanos(), REFIT_COST_MULTIPLE * lastFitNanos);
       boolean labelsChanged = labelled.changes() != changesAtFit && sincePublish >= refitAfter;
-      if (due || labelsChanged) {
+      if ((due || labelsChanged) && !publishing.get()) {
         changesAtFit = labelled.changes();
-        FittedClassifier classifier = fit(live, labelled, trainer);
-        if (classifier != null || stepsSince > 0) {
-          publish(trainer, classifier, producer);
+        List<LabelledWindows.Example> examples = labelled.fitSet(options.classifier().fitWindows());
+        if (stepsSince > 0 || examples.stream().map(LabelledWindows.Example::label).distinct().count() > 1) {
+          Checkpoint snapshot = trainer.checkpoint(0, Map.of());
+          long stepsNow = trainer.steps();
+          publishing.set(true);
+          publisher.execute(() -> fitAndPublish(live, snapshot, examples, stepsNow, producer));
           lastPublishNanos = System.nanoTime();
           stepsAtPublish = trainer.steps();
         }
@@ -219,13 +245,32 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  /** The classifier on the labelled windows and the net as it stands, or null when there is none. */
-  private FittedClassifier fit(LiveClassifier live, LabelledWindows labelled, ContinuousTrainer trainer) {
+  /**
+   * On the publisher thread: the classifier fitted on {@code examples} and the frozen features of the
+   * net in {@code snapshot}, then the snapshot published with it. The training thread keeps training
+   * meanwhile; only one publication is under way at a time.
+   */
+  private void fitAndPublish(
+      LiveClassifier live, Checkpoint snapshot, List<LabelledWindows.Example> examples, long stepsAt,
+      KafkaProducer<String, byte[]> producer) {
+    try {
+      FittedClassifier classifier = fit(live, snapshot, examples);
+      publish(snapshot, classifier, stepsAt, producer);
+    } catch (RuntimeException e) {
+      LOG.error("publishing failed; the next publication tries again: {}", e.toString(), e);
+    } finally {
+      publishing.set(false);
+    }
+  }
+
+  /** The classifier on the labelled windows and the snapshot's net, or null when there is none. */
+  private FittedClassifier fit(
+      LiveClassifier live, Checkpoint snapshot, List<LabelledWindows.Example> examples) {
     long start = System.nanoTime();
     FittedClassifier classifier;
-    try {
-      classifier = live.fit(labelled, trainer.net(), trainer::tokensOf);
-    } catch (RuntimeException e) {
+    try (ForesightNet net = snapshot.toNet()) {
+      classifier = live.fit(examples, net, w -> ContinuousTrainer.tokensOf(net.tokenizer(), w));
+    } catch (ai.djl.MalformedModelException | RuntimeException e) {
       LOG.warn("fitting the classifier failed; publishing without one: {}", e.toString(), e);
       return null;
     }
@@ -349,10 +394,11 @@ public final class TrainerService implements AutoCloseable {
     producer.send(out);
   }
 
+  /** Publishes the snapshot with {@code classifier} (null for none) as the next version. */
   private void publish(
-      ContinuousTrainer trainer, FittedClassifier classifier, KafkaProducer<String, byte[]> producer) {
+      Checkpoint snapshot, FittedClassifier classifier, long stepsAt, KafkaProducer<String, byte[]> producer) {
     long version = metrics.version + 1;
-    Map<String, Double> figures = new LinkedHashMap<>();
+    Map<String, Double> figures = new LinkedHashMap<>(snapshot.metrics());
     if (Float.isFinite((float) metrics.pretextLoss)) {
       figures.put("pretextLoss", metrics.pretextLoss);
     }
@@ -362,7 +408,10 @@ public final class TrainerService implements AutoCloseable {
       figures.put("classifierWindows", (double) q.labelledWindows());
       figures.put("classifierEntities", (double) q.labelledEntities());
     }
-    Checkpoint checkpoint = trainer.checkpoint(version, figures).withClassifier(classifier);
+    Checkpoint checkpoint =
+        new Checkpoint(
+            version, snapshot.config(), snapshot.tokenizer(), snapshot.classNames(), figures,
+            snapshot.sections(), classifier);
     int bytes;
     try {
       bytes = CheckpointTopic.publish(producer, options.modelName(), checkpoint);
@@ -378,7 +427,7 @@ public final class TrainerService implements AutoCloseable {
     metrics.published.increment();
     LOG.info(
         "published model '{}' version {} ({} bytes, {} steps, {})",
-        options.modelName(), version, bytes, trainer.steps(),
+        options.modelName(), version, bytes, stepsAt,
         classifier == null
             ? "no classifier"
             : "classifier over " + classifier.classes() + ", cross-validated accuracy "
@@ -427,5 +476,7 @@ public final class TrainerService implements AutoCloseable {
     if (thread.isAlive()) {
       thread.join(60_000);
     }
+    publisher.shutdown();
+    publisher.awaitTermination(60, TimeUnit.SECONDS);
   }
 }
