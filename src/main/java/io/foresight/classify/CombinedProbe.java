@@ -166,14 +166,7 @@ public final class CombinedProbe {
 
   /** The class of one row from its standardised MiniRocket features and embedding. */
   public int predict(double[] rocketFeatures, double[] embeddingRow) {
-    double[] scores = model.decision(concat(rocketFeatures, embeddingRow));
-    int best = 0;
-    for (int c = 1; c < scores.length; c++) {
-      if (scores[c] > scores[best]) {
-        best = c;
-      }
-    }
-    return best;
+    return LinearModel.argmax(model.decision(concat(rocketFeatures, embeddingRow)));
   }
 
   /** The embedding's chosen share of the variance: 0 MiniRocket alone, infinity the embedding alone. */

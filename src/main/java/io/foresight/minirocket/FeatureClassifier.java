@@ -22,14 +22,7 @@ public final class FeatureClassifier {
     double crossValidatedAccuracy();
 
     default int predict(double[] x) {
-      double[] scores = decision(x);
-      int best = 0;
-      for (int c = 1; c < scores.length; c++) {
-        if (scores[c] > scores[best]) {
-          best = c;
-        }
-      }
-      return best;
+      return LinearModel.argmax(decision(x));
     }
   }
 

@@ -34,6 +34,17 @@ public record LinearModel(double[][] weights, double[] intercept) {
     return weights.length == 0 ? 0 : weights[0].length;
   }
 
+  /** The class of the largest score (the first on ties). */
+  public static int argmax(double[] scores) {
+    int best = 0;
+    for (int c = 1; c < scores.length; c++) {
+      if (scores[c] > scores[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
   /** One score per class; the largest wins. */
   public double[] decision(double[] x) {
     if (x.length != features()) {

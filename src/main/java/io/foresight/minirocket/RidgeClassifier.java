@@ -107,8 +107,9 @@ public final class RidgeClassifier implements FeatureClassifier.Fitted {
 
   /**
    * {@code X X^T}, the lower triangle computed and mirrored. Four rows are multiplied with each other
-   * row at once, so each value read from memory serves four products: about 4x faster here than EJML's
-   * general {@code multTransB} on 512 x 10,000 (4.1 s), which matters to a trainer refitting live.
+   * row at once, so each value read from memory serves four products: on 512 x 10,000 it took 0.7 s
+   * against 4.1 s for EJML's general {@code multTransB} in one scratch measurement here, which matters
+   * to a trainer refitting live.
    */
   public static DMatrixRMaj gram(DMatrixRMaj x) {
     int n = x.numRows;

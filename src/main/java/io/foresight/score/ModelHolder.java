@@ -37,14 +37,14 @@ public final class ModelHolder implements AutoCloseable {
   public static final class Lease implements AutoCloseable {
     private final ForesightNet net;
     private final long version;
-    private final List<String> headClasses;
+    private final List<String> classNames;
     private final FittedClassifier classifier;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    private Lease(ForesightNet net, long version, List<String> headClasses, FittedClassifier classifier) {
+    private Lease(ForesightNet net, long version, List<String> classNames, FittedClassifier classifier) {
       this.net = net;
       this.version = version;
-      this.headClasses = headClasses;
+      this.classNames = classNames;
       this.classifier = classifier;
     }
 
@@ -63,7 +63,7 @@ public final class ModelHolder implements AutoCloseable {
 
     /** The classes served: the fitted classifier's, else those of the net's head; empty for none. */
     public List<String> classNames() {
-      return classifier != null ? classifier.classes() : headClasses;
+      return classNames;
     }
 
     private boolean retain() {
@@ -150,7 +150,7 @@ public final class ModelHolder implements AutoCloseable {
       return false;
     }
     Lease fresh =
-        new Lease(net, checkpoint.modelVersion(), checkpoint.classNames(), checkpoint.classifier());
+        new Lease(net, checkpoint.modelVersion(), checkpoint.servedClasses(), checkpoint.classifier());
     Lease old = current.getAndSet(fresh);
     swaps.increment();
     LOG.info(

@@ -75,11 +75,6 @@ final class LabelBook {
     return byEntity.containsKey(entity);
   }
 
-  /** Entities with at least one label. */
-  int entities() {
-    return byEntity.size();
-  }
-
   /** Distinct class names in use. */
   int classes() {
     return classUse.size();
