@@ -32,9 +32,15 @@ final class TrainerOptions {
       description = "Replay buffer capacity in steps, 8 bytes each (default: ${DEFAULT-VALUE}, about 16 MiB).")
   long bufferSteps;
 
-  @Option(names = "--labelled-capacity", defaultValue = "10000",
-      description = "Labelled windows kept at most, newest first (default: ${DEFAULT-VALUE}).")
-  int labelledCapacity;
+  @Option(names = "--labelled-steps", defaultValue = "5000000",
+      description = "Steps of labelled windows kept at most, newest first, 4 bytes each"
+          + " (default: ${DEFAULT-VALUE}, about 20 MiB).")
+  long labelledSteps;
+
+  @Option(names = "--max-labelled-entities", defaultValue = "100000",
+      description = "Entities with labels at most; labels of further entities go to the DLQ"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxLabelledEntities;
 
   @Option(names = "--classifier-windows", defaultValue = "512",
       description = "Labelled windows one fit of the live classifier uses at most, shared out between"
@@ -69,7 +75,8 @@ final class TrainerOptions {
         config,
         tokenizer,
         settings,
-        new TrainerService.ClassifierSettings(maxClasses, labelledCapacity, classifierWindows),
+        new TrainerService.ClassifierSettings(
+            maxClasses, maxLabelledEntities, labelledSteps, classifierWindows),
         publishEverySteps,
         Duration.ofMillis((long) (publishEverySeconds * 1000)),
         Duration.ofMinutes(lookbackMinutes));

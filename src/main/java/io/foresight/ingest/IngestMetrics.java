@@ -1,5 +1,6 @@
 package io.foresight.ingest;
 
+import io.foresight.wire.DeadLetters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +48,7 @@ final class IngestMetrics {
   final Counter duplicates;
   final Counter endOnEmpty;
   final Counter endWhileSliding;
-  private final Map<Reason, Counter> dlq = new EnumMap<>(Reason.class);
+  final DeadLetters deadLetters;
   private final Map<Cause, Counter> closed = new EnumMap<>(Cause.class);
 
   IngestMetrics(MeterRegistry registry, WindowSpec.Mode mode) {
@@ -75,23 +76,13 @@ final class IngestMetrics {
         .description("End markers that closed nothing")
         .tag("reason", "sliding")
         .register(registry);
-    for (Reason reason : Reason.values()) {
-      dlq.put(reason, Counter.builder("foresight.dlq.records")
-          .description("Records sent to foresight.dlq")
-          .tag("service", "ingest")
-          .tag("reason", reason.code())
-          .register(registry));
-    }
+    deadLetters = DeadLetters.register(registry, "ingest", Reason.values());
     for (Cause cause : Cause.values()) {
       closed.put(cause, Counter.builder("foresight.ingest.sequences.closed")
           .description("Sequence windows by what closed them")
           .tag("cause", cause.tag)
           .register(registry));
     }
-  }
-
-  Counter dlq(Reason reason) {
-    return dlq.get(reason);
   }
 
   Counter closed(Cause cause) {

@@ -1,12 +1,16 @@
 package io.foresight.ingest;
 
+import io.foresight.wire.DeadLetters;
+
 /**
  * Why ingest rejected a record. The code is the {@code foresight.reason} header on the DLQ record and
  * the {@code reason} tag of {@code foresight.dlq.records}.
  */
-public enum Reason {
+public enum Reason implements DeadLetters.Reason {
   /** The record has no key, or an empty one, or one that is not UTF-8: no entity to file it under. */
   MISSING_KEY("missing-key"),
+  /** A key longer than {@link WindowSpec#MAX_KEY_BYTES}: its windows could exceed a Kafka request. */
+  OVERSIZED_KEY("oversized-key"),
   /**
    * Not a JSON object, trailing bytes, a missing or non-integer {@code ts}, neither {@code value} nor
    * {@code values} nor {@code end}, both {@code value} and {@code values}, a missing or non-positive
@@ -32,6 +36,7 @@ public enum Reason {
   }
 
   /** The short code used as header value and metric tag. */
+  @Override
   public String code() {
     return code;
   }

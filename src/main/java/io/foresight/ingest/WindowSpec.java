@@ -18,7 +18,10 @@ import java.util.Objects;
  * </ul>
  *
  * {@code maxChunk} bounds the values one input record may carry, in both modes; larger chunks go to the
- * DLQ as {@code oversized-chunk}.
+ * DLQ as {@code oversized-chunk}. Window lengths are bounded by {@value #MAX_WINDOW_STEPS} steps and
+ * keys by {@value #MAX_KEY_BYTES} bytes, so that every window record fits the producer's default
+ * {@code max.request.size} of 1 MiB: a record too large to send would stop the stream thread, and
+ * every restart would replay it.
  *
  * @param mode sliding or sequence
  * @param length sliding window length in steps, at least 2 (512 to 30 720 typical)
@@ -46,11 +49,16 @@ public record WindowSpec(Mode mode, int length, int hop, long gapMs, int maxLeng
   public static final long DEFAULT_GAP_MS = 30_000;
   public static final int DEFAULT_MAX_LENGTH = 30_720;
   public static final int DEFAULT_MAX_CHUNK = 4096;
+  /** Longest window: 512 KiB of float32 steps, half the producer's default 1 MiB request. */
+  public static final int MAX_WINDOW_STEPS = 131_072;
+  /** Longest entity key in UTF-8 bytes; a record with a longer one goes to the DLQ (oversized-key). */
+  public static final int MAX_KEY_BYTES = 4096;
 
   public WindowSpec {
     Objects.requireNonNull(mode, "mode");
-    if (length < 2) {
-      throw new IllegalArgumentException("window length must be at least 2 steps, got " + length);
+    if (length < 2 || length > MAX_WINDOW_STEPS) {
+      throw new IllegalArgumentException(
+          "window length must be 2 to " + MAX_WINDOW_STEPS + " steps, got " + length);
     }
     if (hop < 1) {
       throw new IllegalArgumentException("window hop must be at least 1 step, got " + hop);
@@ -58,9 +66,9 @@ public record WindowSpec(Mode mode, int length, int hop, long gapMs, int maxLeng
     if (gapMs < 1) {
       throw new IllegalArgumentException("sequence gap must be at least 1 ms, got " + gapMs);
     }
-    if (maxLength < 2) {
+    if (maxLength < 2 || maxLength > MAX_WINDOW_STEPS) {
       throw new IllegalArgumentException(
-          "sequence max length must be at least 2 steps, got " + maxLength);
+          "sequence max length must be 2 to " + MAX_WINDOW_STEPS + " steps, got " + maxLength);
     }
     if (maxChunk < 1) {
       throw new IllegalArgumentException("max chunk must be at least 1 value, got " + maxChunk);

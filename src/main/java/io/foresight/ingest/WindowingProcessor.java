@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -120,6 +119,11 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    if (record.key() != null && record.key().length > WindowSpec.MAX_KEY_BYTES) {
+      reject(record, Reason.OVERSIZED_KEY, "the key is " + record.key().length + " bytes; at most "
+          + WindowSpec.MAX_KEY_BYTES + " are accepted, so that every window fits a Kafka request");
+      return;
+    }
     String entity = entity(record.key());
     if (entity == null) {
       reject(record, Reason.MISSING_KEY, record.key() == null || record.key().length == 0
@@ -292,18 +296,12 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   }
 
   private void reject(Record<byte[], byte[]> record, Reason reason, String error) {
-    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    DeadLetters.add(headers, DeadLetters.SERVICE, "ingest");
-    DeadLetters.add(headers, DeadLetters.REASON, reason.code());
-    DeadLetters.add(headers, DeadLetters.ERROR, error);
     RecordMetadata source = context.recordMetadata().orElse(null);
-    DeadLetters.add(headers, DeadLetters.SOURCE_TOPIC, source == null ? Topics.TIMESTEPS : source.topic());
-    if (source != null) {
-      DeadLetters.add(headers, DeadLetters.SOURCE_PARTITION, source.partition());
-      DeadLetters.add(headers, DeadLetters.SOURCE_OFFSET, source.offset());
-    }
+    var headers = metrics.deadLetters.headers(reason, error, record.headers(),
+        source == null ? Topics.TIMESTEPS : source.topic(),
+        source == null ? DeadLetters.UNKNOWN : source.partition(),
+        source == null ? DeadLetters.UNKNOWN : source.offset());
     context.forward(new Record<>(record.key(), new DeadLetter(record.value()), record.timestamp(), headers));
-    metrics.dlq(reason).increment();
   }
 
   /** The entity id, or null when the key is missing, empty or not UTF-8. */

@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -57,6 +55,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * completing timestep to the moment its classification is handed to Kafka; percentiles 0.5, 0.99),
  * {@code foresight.dlq.records} (counter, service=scorer, reason=malformed-window|untokenisable-window,
  * both registered at zero).
+ *
+ * <p>The pending store holds, per window, its record timestamp and source offset (for the DLQ
+ * headers of a window rejected when its batch is scored) and the window's bytes.
  */
 final class ScoringProcessor implements Processor<String, byte[], String, ScoringProcessor.Outgoing> {
 
@@ -65,6 +66,25 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
 
   /** Least time between two commits this processor requests. */
   static final long COMMIT_GAP_MS = 100;
+
+  /** Why the scorer rejects a window. */
+  enum Rejection implements DeadLetters.Reason {
+    /** Not a window record (bad magic, version, truncated). */
+    MALFORMED_WINDOW("malformed-window"),
+    /** A value the served model's tokeniser cannot encode. */
+    UNTOKENISABLE_WINDOW("untokenisable-window");
+
+    private final String code;
+
+    Rejection(String code) {
+      this.code = code;
+    }
+
+    @Override
+    public String code() {
+      return code;
+    }
+  }
 
   /** A record to send: its topic and value bytes (the key travels in the Kafka record). */
   record Outgoing(String topic, byte[] value) {}
@@ -85,6 +105,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private final Timer endToEnd;
   private final DistributionSummary surprise;
   private final MeterRegistry registry;
+  private final DeadLetters deadLetters;
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, Counter> classificationsByLabel = new java.util.HashMap<>();
   /**
@@ -105,8 +126,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private boolean uncommitted;
   private long lastCommitMs;
 
-  /** A window waiting for its batch, with the key under which the store holds it. */
-  private record Pending(long storeKey, String key, long timestamp, Window window) {}
+  /** A window waiting for its batch, with the key under which the store holds it and its source offset. */
+  private record Pending(long storeKey, String key, long timestamp, long offset, Window window) {}
 
   ScoringProcessor(ModelHolder models, ScoringTopology.Options options, MeterRegistry registry) {
     this.models = models;
@@ -126,25 +147,28 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
     this.surprise = registry.summary("foresight.scorer.surprise");
-    for (String reason : List.of("malformed-window", "untokenisable-window")) {
-      registry.counter("foresight.dlq.records", "service", "scorer", "reason", reason); // at zero for dashboards
-    }
+    this.deadLetters = DeadLetters.register(registry, "scorer", Rejection.values());
   }
 
   @Override
   public void init(ProcessorContext<String, Outgoing> context) {
     this.context = context;
     this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
+    // Streams may revive a task in the same processor (a commit that timed out, TaskCorruptedException):
+    // the store is then the whole truth, and windows still listed from before would be scored twice.
+    pending.clear();
+    nextKey = 0;
     // Windows restored from the changelog after a crash are scored first.
     try (KeyValueIterator<Long, byte[]> it = store.all()) {
       while (it.hasNext()) {
         var entry = it.next();
         ByteBuffer bytes = ByteBuffer.wrap(entry.value);
         long timestamp = bytes.getLong();
+        long offset = bytes.getLong();
         byte[] window = new byte[bytes.remaining()];
         bytes.get(window);
         Window decoded = WindowCodec.decode(window);
-        pending.add(new Pending(entry.key, decoded.entity(), timestamp, decoded));
+        pending.add(new Pending(entry.key, decoded.entity(), timestamp, offset, decoded));
         nextKey = Math.max(nextKey, entry.key + 1);
       }
     }
@@ -161,16 +185,19 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     try {
       window = WindowCodec.decode(record.value());
     } catch (RuntimeException e) {
-      deadLetter(record, "malformed-window", String.valueOf(e.getMessage()));
+      deadLetter(record, Rejection.MALFORMED_WINDOW, String.valueOf(e.getMessage()), sourceOffset());
       return;
     }
     long key = nextKey++;
-    store.put(key, ByteBuffer.allocate(8 + record.value().length).putLong(record.timestamp()).put(record.value()).array());
+    long offset = sourceOffset();
+    store.put(key, ByteBuffer.allocate(16 + record.value().length)
+        .putLong(record.timestamp()).putLong(offset).put(record.value()).array());
     if (pending.isEmpty()) {
       oldestPendingMs = context.currentSystemTimeMs();
       scoringMsAtOldest = THREAD_SCORING_MS.get()[0];
     }
-    pending.add(new Pending(key, record.key() != null ? record.key() : window.entity(), record.timestamp(), window));
+    pending.add(new Pending(
+        key, record.key() != null ? record.key() : window.entity(), record.timestamp(), offset, window));
     arrivedSinceCheck = true;
     if (pending.size() >= options.batchSize()) {
       flush();
@@ -235,7 +262,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
         scorable.add(p);
       } catch (IllegalArgumentException e) {
         store.delete(p.storeKey);
-        deadLetter(p, "untokenisable-window", e.getMessage());
+        deadLetter(new Record<>(p.key, WindowCodec.encode(p.window), p.timestamp),
+            Rejection.UNTOKENISABLE_WINDOW, e.getMessage(), p.offset);
       }
     }
     if (scorable.isEmpty()) {
@@ -314,21 +342,15 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     return probabilities;
   }
 
-  private void deadLetter(Record<String, byte[]> record, String reason, String error) {
-    Headers headers = new RecordHeaders();
-    DeadLetters.add(headers, DeadLetters.SERVICE, "scorer");
-    DeadLetters.add(headers, DeadLetters.REASON, reason);
-    DeadLetters.add(headers, DeadLetters.ERROR, error);
-    DeadLetters.add(headers, DeadLetters.SOURCE_TOPIC, Topics.WINDOWS);
-    context.recordMetadata().ifPresent(m -> {
-      DeadLetters.add(headers, DeadLetters.SOURCE_PARTITION, m.partition());
-      DeadLetters.add(headers, DeadLetters.SOURCE_OFFSET, m.offset());
-    });
-    registry.counter("foresight.dlq.records", "service", "scorer", "reason", reason).increment();
-    context.forward(new Record<>(record.key(), new Outgoing(Topics.DLQ, record.value()), record.timestamp(), headers));
+  /** The offset of the record being processed, or {@link DeadLetters#UNKNOWN}. */
+  private long sourceOffset() {
+    return context.recordMetadata().map(m -> m.offset()).orElse(DeadLetters.UNKNOWN);
   }
 
-  private void deadLetter(Pending p, String reason, String error) {
-    deadLetter(new Record<>(p.key, WindowCodec.encode(p.window), p.timestamp), reason, error);
+  /** Sends a rejected window to the DLQ; its partition is this task's, its offset the one given. */
+  private void deadLetter(Record<String, byte[]> record, Rejection reason, String error, long offset) {
+    var headers = deadLetters.headers(
+        reason, error, null, Topics.WINDOWS, context.taskId().partition(), offset);
+    context.forward(new Record<>(record.key(), new Outgoing(Topics.DLQ, record.value()), record.timestamp(), headers));
   }
 }

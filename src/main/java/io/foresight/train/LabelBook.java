@@ -11,34 +11,59 @@ import java.util.TreeMap;
  * The labels users have sent, by entity. A window takes the most recent label that covers it: a
  * whole-entity label covers every window of the entity, a ranged one the windows inside its range. A
  * tombstone retracts every label of its entity. At most {@code maxClasses} distinct class names are
- * in use at once; a label that would add one more is refused (and, in the service, dead-lettered).
+ * in use at once, and at most {@code maxEntities} entities have labels; a label that would add one
+ * more is refused (and, in the service, dead-lettered). An entity keeps its newest {@value
+ * #MAX_LABELS_PER_ENTITY} labels: the memory of a label book is bounded by what users can send.
  */
 final class LabelBook {
 
+  /** Labels kept per entity; older ones are forgotten (a whole-entity label hides them anyway). */
+  static final int MAX_LABELS_PER_ENTITY = 64;
+
   private final int maxClasses;
+  private final int maxEntities;
   private final Map<String, List<Label>> byEntity = new HashMap<>();
   /** Labels in use per class name, so a class leaves when its last label is retracted. */
   private final Map<String, Integer> classUse = new TreeMap<>();
 
-  LabelBook(int maxClasses) {
+  LabelBook(int maxClasses, int maxEntities) {
     if (maxClasses < 2) {
       throw new IllegalArgumentException("at least two classes are needed, not " + maxClasses);
     }
+    if (maxEntities < 1) {
+      throw new IllegalArgumentException("at least one labelled entity is needed, not " + maxEntities);
+    }
     this.maxClasses = maxClasses;
+    this.maxEntities = maxEntities;
   }
 
   /**
    * Records a label.
    *
-   * @return false, recording nothing, when it names a new class beyond the bound
+   * @return null when recorded; else why not (nothing is recorded)
    */
-  boolean add(String entity, Label label) {
+  TrainerMetrics.Rejection add(String entity, Label label) {
     if (!classUse.containsKey(label.label()) && classUse.size() >= maxClasses) {
-      return false;
+      return TrainerMetrics.Rejection.TOO_MANY_CLASSES;
     }
-    byEntity.computeIfAbsent(entity, e -> new ArrayList<>()).add(label);
+    List<Label> labels = byEntity.get(entity);
+    if (labels == null) {
+      if (byEntity.size() >= maxEntities) {
+        return TrainerMetrics.Rejection.TOO_MANY_LABELLED_ENTITIES;
+      }
+      labels = new ArrayList<>();
+      byEntity.put(entity, labels);
+    }
+    labels.add(label);
     classUse.merge(label.label(), 1, Integer::sum);
-    return true;
+    if (labels.size() > MAX_LABELS_PER_ENTITY) {
+      release(labels.remove(0));
+    }
+    return null;
+  }
+
+  private void release(Label label) {
+    classUse.computeIfPresent(label.label(), (k, n) -> n == 1 ? null : n - 1);
   }
 
   /**
@@ -51,9 +76,7 @@ final class LabelBook {
     if (labels == null) {
       return false;
     }
-    for (Label label : labels) {
-      classUse.computeIfPresent(label.label(), (k, n) -> n == 1 ? null : n - 1);
-    }
+    labels.forEach(this::release);
     return true;
   }
 
@@ -82,5 +105,9 @@ final class LabelBook {
 
   int maxClasses() {
     return maxClasses;
+  }
+
+  int maxEntities() {
+    return maxEntities;
   }
 }

@@ -17,7 +17,8 @@ import java.util.TreeMap;
 /**
  * The windows the live classifier is fitted on, and the labels that say what they are.
  *
- * <p>Windows of entities with a label are kept, newest {@code capacity} of them; a window's label is
+ * <p>Windows of entities with a label are kept, the newest within {@code labelledSteps} steps in all
+ * (bounded in steps, not windows, since a window may hold 512 steps or 30 720); a window's label is
  * looked up when the classifier is fitted, so a retracted or replaced label never lingers. Windows of
  * entities without a label yet are kept too, the last {@value #RECENT_PER_ENTITY} of each within
  * {@code recentSteps} steps in all (least recently active entities dropped first), so that a label
@@ -38,20 +39,21 @@ final class LabelledWindows {
   record Example(Window window, String label) {}
 
   private final LabelBook book;
-  private final int capacity;
+  private final long labelledSteps;
   private final long recentSteps;
   private final ArrayDeque<Window> labelled = new ArrayDeque<>();
+  private long labelledStepCount;
   private final Map<String, Integer> labelledPerEntity = new HashMap<>();
   private final LinkedHashMap<String, ArrayDeque<Window>> recent = new LinkedHashMap<>(16, 0.75f, true);
   private long recentStepCount;
   private long changes;
 
-  LabelledWindows(int maxClasses, int capacity, long recentSteps) {
-    if (capacity < 2) {
-      throw new IllegalArgumentException("keep at least two labelled windows, not " + capacity);
+  LabelledWindows(int maxClasses, int maxLabelledEntities, long labelledSteps, long recentSteps) {
+    if (labelledSteps < 4) {
+      throw new IllegalArgumentException("keep at least two labelled windows' steps, not " + labelledSteps);
     }
-    this.book = new LabelBook(maxClasses);
-    this.capacity = capacity;
+    this.book = new LabelBook(maxClasses, maxLabelledEntities);
+    this.labelledSteps = labelledSteps;
     this.recentSteps = recentSteps;
   }
 
@@ -78,11 +80,12 @@ final class LabelledWindows {
   /**
    * Records a label; the entity's recent windows become labelled ones.
    *
-   * @return false when it would add a class beyond the bound (nothing is recorded)
+   * @return null when recorded; else why not (a class or entity beyond its bound; nothing recorded)
    */
-  boolean addLabel(String entity, Label label) {
-    if (!book.add(entity, label)) {
-      return false;
+  TrainerMetrics.Rejection addLabel(String entity, Label label) {
+    TrainerMetrics.Rejection refused = book.add(entity, label);
+    if (refused != null) {
+      return refused;
     }
     changes++;
     ArrayDeque<Window> earlier = recent.remove(entity);
@@ -92,7 +95,7 @@ final class LabelledWindows {
         keepLabelled(w);
       }
     }
-    return true;
+    return null;
   }
 
   /** Retracts an entity's labels and forgets its labelled windows; false when it had none. */
@@ -101,18 +104,26 @@ final class LabelledWindows {
       return false;
     }
     changes++;
-    labelled.removeIf(w -> w.entity().equals(entity));
+    labelled.removeIf(w -> {
+      boolean gone = w.entity().equals(entity);
+      if (gone) {
+        labelledStepCount -= w.length();
+      }
+      return gone;
+    });
     labelledPerEntity.remove(entity);
     return true;
   }
 
   private void keepLabelled(Window window) {
     labelled.addLast(window);
+    labelledStepCount += window.length();
     if (labelledPerEntity.merge(window.entity(), 1, Integer::sum) == 1) {
       changes++;
     }
-    while (labelled.size() > capacity) {
+    while (labelledStepCount > labelledSteps && labelled.size() > 1) {
       Window oldest = labelled.removeFirst();
+      labelledStepCount -= oldest.length();
       labelledPerEntity.computeIfPresent(oldest.entity(), (k, n) -> n == 1 ? null : n - 1);
     }
   }
@@ -194,5 +205,9 @@ final class LabelledWindows {
 
   int maxClasses() {
     return book.maxClasses();
+  }
+
+  int maxLabelledEntities() {
+    return book.maxEntities();
   }
 }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.List;
+import io.foresight.wire.DeadLetters;
 
 /**
  * The trainer's meters, registered once when the service starts.
@@ -29,16 +29,38 @@ import java.util.List;
  *       {@code foresight.trainer.classifier.classes} (gauges): what the last classifier was fitted on.
  *   <li>{@code foresight.trainer.labels} (counter, tag {@code action} = added | retracted).
  *   <li>{@code foresight.dlq.records} (counter, tags {@code service} = trainer, {@code reason} =
- *       malformed-window | untokenisable-window | malformed-label | too-many-classes), each registered
- *       at zero.
+ *       malformed-window | untokenisable-window | malformed-label | too-many-classes |
+ *       too-many-labelled-entities), each registered at zero.
  * </ul>
  */
 final class TrainerMetrics {
 
-  static final List<String> DLQ_REASONS =
-      List.of("malformed-window", "untokenisable-window", "malformed-label", "too-many-classes");
+  /** Why the trainer rejects a record. */
+  enum Rejection implements DeadLetters.Reason {
+    /** Not a window record. */
+    MALFORMED_WINDOW("malformed-window"),
+    /** A value outside the model's tokeniser, or a window shorter than two steps. */
+    UNTOKENISABLE_WINDOW("untokenisable-window"),
+    /** A label without a key, not JSON, or without a non-blank label. */
+    MALFORMED_LABEL("malformed-label"),
+    /** A label naming a class beyond {@code --max-classes}. */
+    TOO_MANY_CLASSES("too-many-classes"),
+    /** A label for a new entity while {@code --max-labelled-entities} entities already have one. */
+    TOO_MANY_LABELLED_ENTITIES("too-many-labelled-entities");
 
-  private final MeterRegistry registry;
+    private final String code;
+
+    Rejection(String code) {
+      this.code = code;
+    }
+
+    @Override
+    public String code() {
+      return code;
+    }
+  }
+
+  final DeadLetters deadLetters;
   final Counter steps;
   final Counter windows;
   final Counter published;
@@ -55,7 +77,6 @@ final class TrainerMetrics {
   private volatile int classes;
 
   TrainerMetrics(MeterRegistry registry) {
-    this.registry = registry;
     steps = registry.counter("foresight.trainer.steps");
     windows = registry.counter("foresight.trainer.windows");
     published = registry.counter("foresight.trainer.checkpoints.published");
@@ -75,9 +96,7 @@ final class TrainerMetrics {
     Gauge.builder("foresight.trainer.classifier.entities", this,
         m -> m.quality == null ? 0 : m.quality.labelledEntities()).register(registry);
     Gauge.builder("foresight.trainer.classifier.classes", this, m -> m.classes).register(registry);
-    for (String reason : DLQ_REASONS) {
-      deadLetters(reason); // at zero for dashboards
-    }
+    deadLetters = DeadLetters.register(registry, "trainer", Rejection.values());
   }
 
   void fitted(FittedClassifier classifier) {
@@ -88,12 +107,5 @@ final class TrainerMetrics {
   /** The quality of the last classifier fitted, or null. */
   FittedClassifier.Quality quality() {
     return quality;
-  }
-
-  Counter deadLetters(String reason) {
-    if (!DLQ_REASONS.contains(reason)) {
-      throw new IllegalArgumentException("not a trainer DLQ reason: " + reason);
-    }
-    return registry.counter("foresight.dlq.records", "service", "trainer", "reason", reason);
   }
 }

@@ -8,7 +8,7 @@ import io.foresight.model.Tokenizer;
 import io.foresight.ops.ThreadPriority;
 import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointTopic;
-import io.foresight.wire.DeadLetters;
+import io.foresight.train.TrainerMetrics.Rejection;
 import io.foresight.wire.Json;
 import io.foresight.wire.Label;
 import io.foresight.wire.Topics;
@@ -88,13 +88,16 @@ public final class TrainerService implements AutoCloseable {
 
   /**
    * @param maxClasses distinct classes accepted at most; labels of more go to the DLQ
-   * @param labelledCapacity labelled windows kept at most, newest first
+   * @param maxLabelledEntities entities with labels at most; labels of more go to the DLQ
+   * @param labelledSteps steps of labelled windows kept at most, newest first
    * @param fitWindows labelled windows one fit uses at most, shared out between classes and entities
    */
-  public record ClassifierSettings(int maxClasses, int labelledCapacity, int fitWindows) {
+  public record ClassifierSettings(
+      int maxClasses, int maxLabelledEntities, long labelledSteps, int fitWindows) {
 
+    /** 256 classes, 100 000 labelled entities, 5 000 000 labelled steps (20 MiB), 512 windows a fit. */
     public static ClassifierSettings defaults() {
-      return new ClassifierSettings(256, 10_000, 512);
+      return new ClassifierSettings(256, 100_000, 5_000_000, 512);
     }
   }
 
@@ -159,8 +162,8 @@ public final class TrainerService implements AutoCloseable {
       try (ContinuousTrainer trainer = start(latest)) {
         LabelledWindows labelled =
             new LabelledWindows(
-                options.classifier().maxClasses(), options.classifier().labelledCapacity(),
-                LabelledWindows.RECENT_STEPS);
+                options.classifier().maxClasses(), options.classifier().maxLabelledEntities(),
+                options.classifier().labelledSteps(), LabelledWindows.RECENT_STEPS);
         LiveClassifier live =
             new LiveClassifier(latest == null ? null : latest.classifier());
         assignAndRewind(consumer);
@@ -340,11 +343,11 @@ public final class TrainerService implements AutoCloseable {
       try {
         window = WindowCodec.decode(record.value());
       } catch (RuntimeException e) {
-        deadLetter(producer, record, "malformed-window", String.valueOf(e.getMessage()));
+        deadLetter(producer, record, Rejection.MALFORMED_WINDOW, String.valueOf(e.getMessage()));
         return;
       }
       if (!trainer.addWindow(window)) {
-        deadLetter(producer, record, "untokenisable-window",
+        deadLetter(producer, record, Rejection.UNTOKENISABLE_WINDOW,
             "a value lies outside the model's tokeniser, or the window is shorter than two steps");
         return;
       }
@@ -352,7 +355,7 @@ public final class TrainerService implements AutoCloseable {
       return;
     }
     if (record.key() == null) {
-      deadLetter(producer, record, "malformed-label", "a label needs its entity as the record key");
+      deadLetter(producer, record, Rejection.MALFORMED_LABEL, "a label needs its entity as the record key");
       return;
     }
     if (record.value() == null) {
@@ -365,33 +368,35 @@ public final class TrainerService implements AutoCloseable {
     try {
       label = Json.read(record.value(), Label.class);
     } catch (java.io.IOException | RuntimeException e) {
-      deadLetter(producer, record, "malformed-label", "not a label JSON object: " + e.getMessage());
+      deadLetter(producer, record, Rejection.MALFORMED_LABEL, "not a label JSON object: " + e.getMessage());
       return;
     }
     if (label == null || label.label() == null || label.label().isBlank()) {
-      deadLetter(producer, record, "malformed-label", "a label needs a non-blank \"label\" string");
+      deadLetter(producer, record, Rejection.MALFORMED_LABEL, "a label needs a non-blank \"label\" string");
       return;
     }
-    if (!labelled.addLabel(record.key(), label)) {
-      deadLetter(producer, record, "too-many-classes",
+    Rejection refused = labelled.addLabel(record.key(), label);
+    if (refused == Rejection.TOO_MANY_CLASSES) {
+      deadLetter(producer, record, refused,
           "class '" + label.label() + "' would exceed the " + labelled.maxClasses()
               + " classes allowed (--max-classes); retract labels of a class to make room");
+      return;
+    }
+    if (refused != null) {
+      deadLetter(producer, record, refused,
+          "entity '" + record.key() + "' would exceed the " + labelled.maxLabelledEntities()
+              + " labelled entities allowed (--max-labelled-entities); retract labels to make room");
       return;
     }
     metrics.labelsAdded.increment();
   }
 
   private void deadLetter(
-      KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> record, String reason, String error) {
-    metrics.deadLetters(reason).increment();
-    ProducerRecord<String, byte[]> out = new ProducerRecord<>(Topics.DLQ, record.key(), record.value());
-    DeadLetters.add(out.headers(), DeadLetters.SERVICE, "trainer");
-    DeadLetters.add(out.headers(), DeadLetters.REASON, reason);
-    DeadLetters.add(out.headers(), DeadLetters.ERROR, error);
-    DeadLetters.add(out.headers(), DeadLetters.SOURCE_TOPIC, record.topic());
-    DeadLetters.add(out.headers(), DeadLetters.SOURCE_PARTITION, record.partition());
-    DeadLetters.add(out.headers(), DeadLetters.SOURCE_OFFSET, record.offset());
-    producer.send(out);
+      KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> record, Rejection reason,
+      String error) {
+    var headers = metrics.deadLetters.headers(
+        reason, error, record.headers(), record.topic(), record.partition(), record.offset());
+    producer.send(new ProducerRecord<>(Topics.DLQ, null, record.timestamp(), record.key(), record.value(), headers));
   }
 
   /** Publishes the snapshot with {@code classifier} (null for none) as the next version. */

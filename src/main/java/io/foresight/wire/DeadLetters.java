@@ -1,11 +1,22 @@
 package io.foresight.wire;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Headers on {@code foresight.dlq} records. The record keeps the original key and value bytes; these
- * say who rejected it, why (a short reason code, also the metric tag) and in words.
+ * Rejected records on {@code foresight.dlq}, the one path every service files them by. A dead letter
+ * keeps the original key, value, timestamp and headers; these headers say who rejected it, why (a short
+ * reason code, also the metric tag) and in words, and where it came from.
+ *
+ * <p>Each service registers its reasons once ({@link #register}), which puts {@code
+ * foresight.dlq.records} (counter, tags {@code service}, {@code reason}) at zero for every one of them,
+ * so dashboards show a rate before the first rejection; {@link #headers} then counts the rejection and
+ * builds the headers in one call.
  */
 public final class DeadLetters {
 
@@ -20,7 +31,61 @@ public final class DeadLetters {
   public static final String SOURCE_PARTITION = "foresight.source.partition";
   public static final String SOURCE_OFFSET = "foresight.source.offset";
 
-  private DeadLetters() {}
+  /** Partition or offset not known (a record built by a punctuator, say): the header is left out. */
+  public static final long UNKNOWN = -1;
+
+  /** Why a record was rejected; {@link #code()} is the header value and the metric tag. */
+  public interface Reason {
+    String code();
+  }
+
+  private final String service;
+  private final Map<String, Counter> counters = new HashMap<>();
+
+  private DeadLetters(String service) {
+    this.service = service;
+  }
+
+  /** The dead letters of {@code service}, with a counter at zero for each of its reasons. */
+  public static DeadLetters register(MeterRegistry registry, String service, Reason... reasons) {
+    DeadLetters letters = new DeadLetters(service);
+    for (Reason reason : reasons) {
+      letters.counters.put(reason.code(), Counter.builder("foresight.dlq.records")
+          .description("Records sent to foresight.dlq")
+          .tag("service", service)
+          .tag("reason", reason.code())
+          .register(registry));
+    }
+    return letters;
+  }
+
+  /**
+   * Counts one rejection and returns the headers of its DLQ record: {@code original}'s (copied; null
+   * for none) and ours.
+   *
+   * @param partition the source partition, or {@link #UNKNOWN}
+   * @param offset the source offset, or {@link #UNKNOWN}
+   */
+  public Headers headers(
+      Reason reason, String error, Headers original, String topic, long partition, long offset) {
+    Counter counter = counters.get(reason.code());
+    if (counter == null) {
+      throw new IllegalArgumentException(reason.code() + " is not a registered reason of " + service);
+    }
+    counter.increment();
+    Headers headers = original == null ? new RecordHeaders() : new RecordHeaders(original.toArray());
+    add(headers, SERVICE, service);
+    add(headers, REASON, reason.code());
+    add(headers, ERROR, error);
+    add(headers, SOURCE_TOPIC, topic);
+    if (partition != UNKNOWN) {
+      add(headers, SOURCE_PARTITION, partition);
+    }
+    if (offset != UNKNOWN) {
+      add(headers, SOURCE_OFFSET, offset);
+    }
+    return headers;
+  }
 
   public static void add(Headers headers, String name, Object value) {
     headers.add(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));

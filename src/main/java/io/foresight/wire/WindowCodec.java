@@ -32,8 +32,16 @@ public final class WindowCodec {
     return out.array();
   }
 
-  /** @throws SerializationException when the bytes are not a version-1 window */
+  /**
+   * Every length is checked against the bytes that remain before anything is allocated, so a corrupt
+   * record costs a {@link SerializationException}, never an {@link OutOfMemoryError}.
+   *
+   * @throws SerializationException when the bytes are not a version-1 window
+   */
   public static Window decode(byte[] bytes) {
+    if (bytes == null) {
+      throw new SerializationException("a window record needs a value (got null)");
+    }
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes);
       if (in.get() != MAGIC) {
@@ -43,7 +51,12 @@ public final class WindowCodec {
       if (version != VERSION) {
         throw new SerializationException("window format version " + version + " is not supported");
       }
-      byte[] entity = new byte[in.getInt()];
+      int entityLength = in.getInt();
+      if (entityLength < 0 || entityLength > in.remaining()) {
+        throw new SerializationException(
+            "window claims an entity of " + entityLength + " bytes but holds " + in.remaining());
+      }
+      byte[] entity = new byte[entityLength];
       in.get(entity);
       long start = in.getLong();
       long end = in.getLong();

@@ -90,7 +90,7 @@ class StreamingIntegrationTest {
                 Tokenizer.integer(41),
                 new ContinuousTrainer.Settings(
                     Objective.NEXT_STEP, TrainingOptions.defaults().withBatch(8, 64), 100_000),
-                new TrainerService.ClassifierSettings(2, 1000, 512), // two classes at most
+                new TrainerService.ClassifierSettings(2, 1000, 1_000_000, 512), // two classes at most
                 20,
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10)),

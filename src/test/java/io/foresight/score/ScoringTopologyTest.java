@@ -259,6 +259,65 @@ class ScoringTopologyTest {
     assertThat(context.committed()).isTrue();
   }
 
+  /** A processor on a mock context over an in-memory pending store, as Streams would run it. */
+  private record Mocked(
+      MockProcessorContext<String, ScoringProcessor.Outgoing> context, ScoringProcessor processor) {}
+
+  private Mocked mocked(ScoringTopology.Options options) {
+    MockProcessorContext<String, ScoringProcessor.Outgoing> context = new MockProcessorContext<>();
+    KeyValueStore<Long, byte[]> store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ScoringTopology.PENDING_STORE), Serdes.Long(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    context.setCurrentSystemTimeMs(2_000);
+    ScoringProcessor processor = new ScoringProcessor(models, options, registry);
+    processor.init(context);
+    return new Mocked(context, processor);
+  }
+
+  @Test
+  void aTaskRevivedInTheSameProcessScoresEachPendingWindowOnce() {
+    models.offer(checkpoint(1, 2));
+    Mocked m = mocked(new ScoringTopology.Options(3, 1_000));
+    for (int i = 0; i < 2; i++) {
+      m.processor().process(new Record<>("dev-" + i, WindowCodec.encode(new Window("dev-" + i, 0, 31, 0, new float[32])), 1_000L));
+    }
+    // Streams revives a corrupted task (a commit that timed out) by closing and initialising the same
+    // processor again over its store.
+    m.processor().close();
+    m.processor().init(m.context());
+    m.processor().process(new Record<>("dev-2", WindowCodec.encode(new Window("dev-2", 0, 31, 0, new float[32])), 1_000L));
+    List<String> embedded = m.context().forwarded().stream()
+        .filter(f -> f.record().value().topic().equals(Topics.EMBEDDINGS))
+        .<String>map(f -> f.record().key())
+        .toList();
+    assertThat(embedded).containsExactlyInAnyOrder("dev-0", "dev-1", "dev-2");
+  }
+
+  @Test
+  void aWindowRejectedWhenItsBatchIsScoredCarriesItsOwnSourceOffset() {
+    models.offer(checkpoint(1, 2));
+    Mocked m = mocked(new ScoringTopology.Options(2, 1_000));
+    float[] unreadable = new float[32];
+    unreadable[5] = Float.NaN;
+    m.context().setRecordMetadata(Topics.WINDOWS, 0, 10);
+    m.processor().process(new Record<>("bad", WindowCodec.encode(new Window("bad", 0, 31, 0, unreadable)), 1_000L));
+    m.context().setRecordMetadata(Topics.WINDOWS, 0, 11);
+    m.processor().process(new Record<>("good", WindowCodec.encode(new Window("good", 0, 31, 0, new float[32])), 1_000L));
+    var rejected = m.context().forwarded().stream()
+        .filter(f -> f.record().value().topic().equals(Topics.DLQ))
+        .toList();
+    assertThat(rejected).hasSize(1);
+    assertThat(rejected.get(0).record().key()).isEqualTo("bad");
+    assertThat(DeadLetters.get(rejected.get(0).record().headers(), DeadLetters.REASON)).isEqualTo("untokenisable-window");
+    assertThat(DeadLetters.get(rejected.get(0).record().headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("10");
+    assertThat(registry.counter("foresight.dlq.records", "service", "scorer", "reason", "untokenisable-window").count())
+        .isEqualTo(1);
+  }
+
   @Test
   void aNewVersionIsSwappedInMidStreamAndBadCheckpointsAreRejectedWhileTheOldOneServes() throws Exception {
     models.offer(checkpoint(1, 0)); // no classifier yet: embeddings only

@@ -20,7 +20,7 @@ class LabelledWindowsTest {
 
   @Test
   void aLabelBeforeOrAfterItsEntitysWindowsLabelsThem() {
-    LabelledWindows windows = new LabelledWindows(256, 100, 1000);
+    LabelledWindows windows = new LabelledWindows(256, 1000, 500, 1000);
     windows.addLabel("a", Label.whole("saw"));
     windows.addWindow(window("a", 0));
     windows.addWindow(window("b", 0)); // no label yet
@@ -39,7 +39,7 @@ class LabelledWindowsTest {
 
   @Test
   void aTombstoneRetractsTheEntitysLabelsAndAReplacedLabelWins() {
-    LabelledWindows windows = new LabelledWindows(256, 100, 1000);
+    LabelledWindows windows = new LabelledWindows(256, 1000, 500, 1000);
     windows.addLabel("a", Label.whole("saw"));
     windows.addLabel("b", Label.whole("flat"));
     windows.addWindow(window("a", 0));
@@ -57,21 +57,40 @@ class LabelledWindowsTest {
 
   @Test
   void classesBeyondTheBoundAreRefusedUntilOneIsRetracted() {
-    LabelledWindows windows = new LabelledWindows(2, 100, 1000);
-    assertThat(windows.addLabel("a", Label.whole("x"))).isTrue();
-    assertThat(windows.addLabel("b", Label.whole("y"))).isTrue();
-    assertThat(windows.addLabel("c", Label.whole("x"))).isTrue(); // a class in use
-    assertThat(windows.addLabel("d", Label.whole("z"))).isFalse();
+    LabelledWindows windows = new LabelledWindows(2, 1000, 500, 1000);
+    assertThat(windows.addLabel("a", Label.whole("x"))).isNull();
+    assertThat(windows.addLabel("b", Label.whole("y"))).isNull();
+    assertThat(windows.addLabel("c", Label.whole("x"))).isNull(); // a class in use
+    assertThat(windows.addLabel("d", Label.whole("z"))).isEqualTo(TrainerMetrics.Rejection.TOO_MANY_CLASSES);
     windows.addWindow(window("d", 0));
     assertThat(windows.windows()).isZero(); // d has no label
     windows.retract("b");
-    assertThat(windows.addLabel("d", Label.whole("z"))).isTrue();
+    assertThat(windows.addLabel("d", Label.whole("z"))).isNull();
     assertThat(fitLabels(windows)).containsExactly("d:z");
   }
 
   @Test
+  void labelledEntitiesBeyondTheBoundAreRefusedAndLabelsPerEntityAreBounded() {
+    LabelledWindows windows = new LabelledWindows(256, 2, 500, 1000);
+    assertThat(windows.addLabel("a", Label.whole("x"))).isNull();
+    assertThat(windows.addLabel("b", Label.whole("y"))).isNull();
+    assertThat(windows.addLabel("c", Label.whole("x")))
+        .isEqualTo(TrainerMetrics.Rejection.TOO_MANY_LABELLED_ENTITIES);
+    assertThat(windows.addLabel("a", Label.whole("y"))).isNull(); // a known entity may relabel
+    windows.retract("b");
+    assertThat(windows.addLabel("c", Label.whole("x"))).isNull();
+
+    // A stream of ranged labels for one entity: the oldest are forgotten, the classes they held leave.
+    for (int i = 0; i < 3 * LabelBook.MAX_LABELS_PER_ENTITY; i++) {
+      assertThat(windows.addLabel("a", new Label(i < LabelBook.MAX_LABELS_PER_ENTITY ? "old" : "new", 0L, 1L)))
+          .isNull();
+    }
+    assertThat(windows.classes()).isEqualTo(2); // x (entity c) and new; y and old were forgotten
+  }
+
+  @Test
   void theFitSetSharesItsWindowsEvenlyBetweenClassesAndEntitiesNewestFirst() {
-    LabelledWindows windows = new LabelledWindows(256, 1000, 1000);
+    LabelledWindows windows = new LabelledWindows(256, 1000, 5000, 1000);
     windows.addLabel("big-1", Label.whole("common"));
     windows.addLabel("big-2", Label.whole("common"));
     windows.addLabel("rare", Label.whole("rare"));
@@ -91,7 +110,7 @@ class LabelledWindowsTest {
 
   @Test
   void aWindowRepeatingAnotherOnesStepsIsFittedOnOnce() {
-    LabelledWindows windows = new LabelledWindows(256, 100, 1000);
+    LabelledWindows windows = new LabelledWindows(256, 1000, 500, 1000);
     windows.addLabel("train-1", Label.whole("x"));
     windows.addLabel("train-1-r2", Label.whole("x")); // the same series replayed under a new id
     Window original = window("train-1", 0);
@@ -101,8 +120,8 @@ class LabelledWindowsTest {
   }
 
   @Test
-  void theOldestLabelledWindowsGoFirstBeyondCapacity() {
-    LabelledWindows windows = new LabelledWindows(256, 3, 1000);
+  void theOldestLabelledWindowsGoFirstBeyondTheStepBound() {
+    LabelledWindows windows = new LabelledWindows(256, 1000, 15, 1000); // three 5-step windows
     windows.addLabel("a", Label.whole("x"));
     for (int i = 0; i < 5; i++) {
       windows.addWindow(window("a", i));
