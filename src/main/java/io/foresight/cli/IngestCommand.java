@@ -1,16 +1,13 @@
 package io.foresight.cli;
 
-import io.foresight.ingest.WindowingTopology;
+import io.foresight.ingest.IngestService;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.MetricsServer;
-import io.foresight.ops.StreamsApps;
 import io.foresight.wire.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,20 +51,17 @@ final class IngestCommand implements Callable<Integer> {
           case "real" -> Tokenizer.real(Tokenizer.DEFAULT_REAL_BINS, Tokenizer.DEFAULT_REAL_LIMIT);
           default -> throw new IllegalArgumentException("--tokenizer must be integer or real, not " + tokenizer);
         };
-    MetricsServer server = MetricsServer.start(metrics.port(), "ingest");
-    StreamsBuilder builder = new StreamsBuilder();
-    WindowingTopology.build(builder, windows.spec(WindowOptions.Mode.sliding), steps, server.registry());
-    KafkaStreams streams =
-        new KafkaStreams(
-            builder.build(),
-            StreamsApps.properties(
-                client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("ingest"),
-                threads));
-    server.bind(streams);
-    server.addReadinessCheck("streams", () -> streams.state() == KafkaStreams.State.RUNNING);
-    streams.start();
+    MetricsServer server = metrics.start("ingest");
+    IngestService service =
+        new IngestService(
+            client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("ingest"),
+            threads, windows.spec(WindowOptions.Mode.sliding), steps, server.registry());
+    server.bind(service.streams());
+    server.addReadinessCheck("streams", service::ready);
+    server.addLivenessCheck("streams", service::alive);
+    service.start();
     System.out.println("ingest running; metrics on :" + server.port() + " (Ctrl-C stops it)");
-    Services.runUntilShutdown("ingest", List.<AutoCloseable>of(server, streams::close));
+    Services.runUntilShutdown("ingest", List.<AutoCloseable>of(server, service));
     return 0;
   }
 }

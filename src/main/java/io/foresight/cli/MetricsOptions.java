@@ -13,8 +13,18 @@ public final class MetricsOptions {
           + " (env FORESIGHT_METRICS_PORT; default: ${DEFAULT-VALUE}).")
   int port = DEFAULT_PORT;
 
+  @Option(names = "--metrics-address", paramLabel = "ADDRESS",
+      description = "Address to serve metrics and health on, such as 127.0.0.1 (env"
+          + " FORESIGHT_METRICS_ADDRESS; default: every interface).")
+  String address;
+
   /** The port to serve metrics on; 0 for an ephemeral one. */
   public int port() {
     return port;
+  }
+
+  /** Serves this service's metrics and health where these options say. */
+  public io.foresight.ops.MetricsServer start(String application) {
+    return io.foresight.ops.MetricsServer.start(address, port, application);
   }
 }

@@ -40,13 +40,14 @@ final class ScorerCommand implements Callable<Integer> {
     Services.requireTopics(
         client, List.of(Topics.WINDOWS, Topics.MODELS, Topics.CLASSIFICATIONS, Topics.EMBEDDINGS, Topics.DLQ));
     Services.torchThreads(torchThreads);
-    MetricsServer server = MetricsServer.start(metrics.port(), "scorer");
+    MetricsServer server = metrics.start("scorer");
     ScorerService service =
         new ScorerService(
             client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("scorer"),
             scorer.threads, model.modelName, scorer.options(), server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("scorer", service::ready);
+    server.addLivenessCheck("scorer", service::alive);
     service.start();
     System.out.println("scorer waiting for model '" + model.modelName + "'; metrics on :" + server.port());
     Services.runUntilShutdown("scorer", List.of(server, service));

@@ -29,10 +29,11 @@ final class TrainerCommand implements Callable<Integer> {
     Map<String, Object> client = kafka.settings().clientProperties();
     Services.requireTopics(client, List.of(Topics.WINDOWS, Topics.LABELS, Topics.MODELS, Topics.DLQ));
     Services.torchThreads(torchThreads);
-    MetricsServer server = MetricsServer.start(metrics.port(), "trainer");
+    MetricsServer server = metrics.start("trainer");
     TrainerService service =
         new TrainerService(client, trainer.options(trainer.integerTokenizer()), server.registry());
     server.addReadinessCheck("model", service::ready);
+    server.addLivenessCheck("trainer", service::alive);
     service.start();
     System.out.println("trainer running; metrics on :" + server.port() + " (Ctrl-C stops it)");
     Services.runUntilShutdown(

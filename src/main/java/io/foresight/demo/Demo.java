@@ -3,12 +3,11 @@ package io.foresight.demo;
 import io.foresight.data.StreamProducer;
 import io.foresight.data.TimestepSource;
 import io.foresight.ingest.WindowSpec;
-import io.foresight.ingest.WindowingTopology;
+import io.foresight.ingest.IngestService;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.EmbeddedKafka;
 import io.foresight.ops.MetricsServer;
 import io.foresight.ops.OutputMonitor;
-import io.foresight.ops.StreamsApps;
 import io.foresight.ops.TopicAdmin;
 import io.foresight.ops.TopicDefinition;
 import io.foresight.score.ScorerService;
@@ -35,8 +34,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 
 /**
  * Runs broker, topics, producer, ingest, trainer and scorer in one JVM for a while, printing progress,
@@ -130,14 +127,12 @@ public final class Demo {
     var registry = metrics.registry();
     List<AutoCloseable> toClose = new ArrayList<>();
     try {
-      StreamsBuilder ingestTopology = new StreamsBuilder();
-      WindowingTopology.build(ingestTopology, config.windows(), config.tokenizer(), registry);
-      KafkaStreams ingest =
-          new KafkaStreams(
-              ingestTopology.build(),
-              StreamsApps.properties(kafka, "foresight-ingest", config.stateDir().resolve("ingest"), 1));
-      metrics.bind(ingest);
-      toClose.add(() -> ingest.close(Duration.ofSeconds(30)));
+      IngestService ingest =
+          new IngestService(
+              kafka, "foresight-ingest", config.stateDir().resolve("ingest"), 1, config.windows(),
+              config.tokenizer(), registry);
+      metrics.bind(ingest.streams());
+      toClose.add(ingest);
       ingest.start();
 
       if (config.seed() != null) {
@@ -148,6 +143,7 @@ public final class Demo {
         toClose.add(trainer);
         trainer.start();
         metrics.addReadinessCheck("trainer", trainer::ready);
+        metrics.addLivenessCheck("trainer", trainer::alive);
       }
 
       ScorerService scorer =
@@ -157,8 +153,10 @@ public final class Demo {
       metrics.bind(scorer.streams());
       toClose.add(scorer);
       scorer.start();
-      metrics.addReadinessCheck("ingest", () -> ingest.state() == KafkaStreams.State.RUNNING);
+      metrics.addReadinessCheck("ingest", ingest::ready);
+      metrics.addLivenessCheck("ingest", ingest::alive);
       metrics.addReadinessCheck("scorer", scorer::ready);
+      metrics.addLivenessCheck("scorer", scorer::alive);
 
       OutputMonitor monitor = new OutputMonitor(kafka, config.heldOut(), config.seriesOf());
       Thread monitorThread = new Thread(monitor, "foresight-monitor");

@@ -86,7 +86,12 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   /** A window completed by a record younger than this requests a commit at once. */
   static final long FRESH_MS = 1_000;
 
+  /** Headers naming the original size of a key or value cut to fit a Kafka request. */
+  static final String TRUNCATED_KEY = "foresight.truncated.key.bytes";
+  static final String TRUNCATED_VALUE = "foresight.truncated.value.bytes";
+
   private final WindowSpec spec;
+  private final int maxRecordBytes;
   private final IngestMetrics metrics;
   private final TimestepParser parser;
   private final boolean sliding;
@@ -95,6 +100,11 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   private KeyValueStore<String, byte[]> store;
 
   WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics) {
+    this(spec, tokenizer, metrics, WindowSpec.DEFAULT_MAX_REQUEST_BYTES);
+  }
+
+  WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics, int maxRecordBytes) {
+    this.maxRecordBytes = maxRecordBytes;
     this.spec = spec;
     this.metrics = metrics;
     this.parser = new TimestepParser(tokenizer, spec.maxChunk());
@@ -301,7 +311,25 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
         source == null ? Topics.TIMESTEPS : source.topic(),
         source == null ? DeadLetters.UNKNOWN : source.partition(),
         source == null ? DeadLetters.UNKNOWN : source.offset());
-    context.forward(new Record<>(record.key(), new DeadLetter(record.value()), record.timestamp(), headers));
+    // A record near the broker's limit plus our headers may not fit the producer's request: cut the
+    // value, then the key, rather than fail the transaction; the headers keep their original sizes.
+    byte[] key = record.key();
+    byte[] value = record.value();
+    int room = maxRecordBytes - WindowSpec.RECORD_OVERHEAD_BYTES;
+    if (value != null && length(key) + value.length > room) {
+      DeadLetters.add(headers, TRUNCATED_VALUE, value.length);
+      value = Arrays.copyOf(value, Math.max(0, room - length(key)));
+    }
+    if (key != null && key.length > room) {
+      DeadLetters.add(headers, TRUNCATED_KEY, key.length);
+      key = Arrays.copyOf(key, room);
+      value = value == null ? null : new byte[0];
+    }
+    context.forward(new Record<>(key, new DeadLetter(value), record.timestamp(), headers));
+  }
+
+  private static int length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
   }
 
   /** The entity id, or null when the key is missing, empty or not UTF-8. */

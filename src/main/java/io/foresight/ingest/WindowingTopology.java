@@ -52,6 +52,16 @@ public final class WindowingTopology {
    * @param registry where the meters listed in {@link IngestMetrics} are registered
    */
   public static void build(StreamsBuilder builder, WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry) {
+    build(builder, spec, tokenizer, registry, WindowSpec.DEFAULT_MAX_REQUEST_BYTES);
+  }
+
+  /**
+   * Adds the ingest topology to {@code builder}.
+   *
+   * @param maxRecordBytes the producer's {@code max.request.size}: dead letters are cut to fit it
+   */
+  public static void build(
+      StreamsBuilder builder, WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, int maxRecordBytes) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(tokenizer, "tokenizer");
     IngestMetrics metrics = new IngestMetrics(registry, spec.mode());
@@ -62,7 +72,7 @@ public final class WindowingTopology {
 
     KStream<Object, Object> out = builder
         .stream(Topics.TIMESTEPS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-timesteps"))
-        .process(() -> new WindowingProcessor(spec, tokenizer, metrics), Named.as(PROCESSOR), STORE);
+        .process(() -> new WindowingProcessor(spec, tokenizer, metrics, maxRecordBytes), Named.as(PROCESSOR), STORE);
     out.split(Named.as("ingest-"))
         .branch(
             (key, value) -> value instanceof Window,

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /metrics}: every meter of {@link #registry()} in the Prometheus text format;
- *   <li>{@code GET /health/live}: 200 while the process runs;
+ *   <li>{@code GET /health/live}: 200 while every {@linkplain #addLivenessCheck liveness check} says
+ *       alive (a stream thread, the trainer loop, the model watcher), else 503 with {@code {"status":
+ *       "dead", "dead": [names]}}: the signal for Kubernetes to restart the container;
  *   <li>{@code GET /health/ready}: 200 when every {@linkplain #addReadinessCheck readiness check} says
  *       ready, else 503 with {@code {"status": "not ready", "notReady": [names]}}.
  * </ul>
@@ -78,6 +80,7 @@ public final class MetricsServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+  private final Map<String, BooleanSupplier> liveness = new LinkedHashMap<>();
   private final List<AutoCloseable> binders = new CopyOnWriteArrayList<>();
   private boolean closed;
 
@@ -92,22 +95,29 @@ public final class MetricsServer implements AutoCloseable {
     return start(port, null);
   }
 
-  /**
-   * Serves on {@code port} (0: a free one), tagging every meter {@code application=<application>} when
-   * it is not null ({@code ingest}, {@code trainer}, {@code scorer}), so that one dashboard can tell the
-   * services apart.
-   */
+  /** {@link #start(String, int, String)} on every interface. */
   public static MetricsServer start(int port, String application) {
+    return start(null, port, application);
+  }
+
+  /**
+   * Serves on {@code address}:{@code port} (address null: every interface; port 0: a free one),
+   * tagging every meter {@code application=<application>} when it is not null ({@code ingest}, {@code
+   * trainer}, {@code scorer}), so that one dashboard can tell the services apart.
+   */
+  public static MetricsServer start(String address, int port, String application) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     if (application != null) {
       registry.config().commonTags(Tags.of("application", application));
     }
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      InetSocketAddress bind =
+          address == null || address.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
+      server = HttpServer.create(bind, 0);
     } catch (IOException e) {
       registry.close();
-      throw new UncheckedIOException("Could not serve metrics on port " + port, e);
+      throw new UncheckedIOException("Could not serve metrics on " + (address == null ? "" : address) + ":" + port, e);
     }
     ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "metrics-http");
@@ -117,8 +127,7 @@ public final class MetricsServer implements AutoCloseable {
     server.setExecutor(executor);
     MetricsServer metrics = new MetricsServer(registry, server, executor);
     server.createContext("/metrics", metrics::metrics);
-    server.createContext("/health/live", exchange -> respond(exchange, 200, "application/json",
-        "{\"status\":\"live\"}"));
+    server.createContext("/health/live", metrics::live);
     server.createContext("/health/ready", metrics::ready);
     new JvmMemoryMetrics().bindTo(registry);
     metrics.bindClosing(new JvmGcMetrics());
@@ -148,10 +157,27 @@ public final class MetricsServer implements AutoCloseable {
     readiness.put(name, ready);
   }
 
+  /**
+   * Adds a condition {@code /health/live} requires: false means the service cannot recover by itself
+   * (a Streams client in ERROR, a dead loop) and should be restarted. Called from the HTTP threads.
+   */
+  public synchronized void addLivenessCheck(String name, BooleanSupplier alive) {
+    liveness.put(name, alive);
+  }
+
   /** The names of the readiness checks that do not pass now; empty when ready. */
   public synchronized List<String> notReady() {
+    return failing(readiness);
+  }
+
+  /** The names of the liveness checks that do not pass now; empty when alive. */
+  public synchronized List<String> dead() {
+    return failing(liveness);
+  }
+
+  private static List<String> failing(Map<String, BooleanSupplier> checks) {
     List<String> names = new ArrayList<>();
-    readiness.forEach((name, check) -> {
+    checks.forEach((name, check) -> {
       boolean ok;
       try {
         ok = check.getAsBoolean();
@@ -213,15 +239,22 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   private void ready(HttpExchange exchange) throws IOException {
-    List<String> notReady = notReady();
-    if (notReady.isEmpty()) {
-      respond(exchange, 200, "application/json", "{\"status\":\"ready\"}");
+    health(exchange, notReady(), "ready", "not ready", "notReady");
+  }
+
+  private void live(HttpExchange exchange) throws IOException {
+    health(exchange, dead(), "live", "dead", "dead");
+  }
+
+  private static void health(HttpExchange exchange, List<String> failing, String ok, String bad, String field)
+      throws IOException {
+    if (failing.isEmpty()) {
+      respond(exchange, 200, "application/json", "{\"status\":\"" + ok + "\"}");
     } else {
       Map<String, Object> status = new LinkedHashMap<>();
-      status.put("status", "not ready");
-      status.put("notReady", notReady);
-      String body = JSON.writeValueAsString(status);
-      respond(exchange, 503, "application/json", body);
+      status.put("status", bad);
+      status.put(field, failing);
+      respond(exchange, 503, "application/json", JSON.writeValueAsString(status));
     }
   }
 

@@ -35,11 +35,23 @@ public final class StreamsApps {
    * poll.ms} (100 ms by default) before it looks at requested commits and wall-clock punctuations
    * again.
    *
+   * <p>Exactly-once is what Foresight promises (no window lost or duplicated across crashes), so a
+   * pass-through {@code processing.guarantee} other than {@code exactly_once_v2} (such as {@code
+   * FORESIGHT_KAFKA_PROCESSING_GUARANTEE=at_least_once}) is refused rather than silently obeyed.
+   *
    * @param kafka client properties: bootstrap servers, TLS/SASL settings, overrides
    * @param threads stream threads in this instance
+   * @throws IllegalArgumentException when {@code kafka} sets another processing guarantee
    */
   public static Properties properties(
       Map<String, Object> kafka, String applicationId, Path stateDir, int threads) {
+    Object guarantee = kafka.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+    if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(guarantee))) {
+      throw new IllegalArgumentException(
+          StreamsConfig.PROCESSING_GUARANTEE_CONFIG + "=" + guarantee + " is not supported: Foresight's"
+              + " services run exactly-once (" + StreamsConfig.EXACTLY_ONCE_V2 + "); remove the setting"
+              + " (FORESIGHT_KAFKA_PROCESSING_GUARANTEE, kafka.processing.guarantee or --kafka-property)");
+    }
     Properties props = new Properties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);

@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * Follows {@code foresight.models} from the beginning (it is compacted, so that is the latest
  * checkpoint of each model plus whatever compaction has not reached yet) and offers every checkpoint of
  * one model name to a {@link ModelHolder}. Runs on its own thread so a swap never stalls scoring.
+ *
+ * <p>A checkpoint that cannot be loaded is the holder's to reject; an error of the consumer itself (the
+ * broker away, say) is logged and retried after a pause, so the watcher only ends when closed. Should
+ * it end otherwise (an {@link Error}), {@link #alive()} turns false and the scorer's liveness fails.
  */
 public final class ModelWatcher implements Runnable, AutoCloseable {
 
@@ -22,7 +26,11 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final String modelName;
   private final ModelHolder holder;
+  /** Pause after a failed poll before the next one. */
+  static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
   private volatile boolean running = true;
+  private volatile boolean ended;
 
   public ModelWatcher(Map<String, Object> kafka, String modelName, ModelHolder holder) {
     this.consumer = CheckpointTopic.consumerFromBeginning(kafka);
@@ -34,20 +42,45 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
   public void run() {
     try {
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (modelName.equals(record.key()) && record.value() != null) {
-            holder.offer(record.value());
+        try {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            offer(record);
           }
+        } catch (WakeupException | InterruptException e) {
+          return; // stopping
+        } catch (RuntimeException e) {
+          LOG.warn("reading {} failed; retrying in {} ms: {}", CheckpointTopic.class.getSimpleName(),
+              RETRY_PAUSE.toMillis(), e.toString());
+          Thread.sleep(RETRY_PAUSE.toMillis());
         }
       }
-    } catch (WakeupException | InterruptException e) {
-      // stopping
-    } catch (RuntimeException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Error e) {
       LOG.error("the model watcher stopped: {}", e.toString(), e);
       throw e;
     } finally {
+      ended = true;
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  private void offer(ConsumerRecord<String, byte[]> record) {
+    if (!modelName.equals(record.key()) || record.value() == null) {
+      return;
+    }
+    try {
+      holder.offer(record.value());
+    } catch (RuntimeException e) {
+      // The holder rejects what it recognises as bad; anything else must not stop the watcher either.
+      LOG.error("a checkpoint at {}-{}@{} could not be offered; the serving model stays: {}",
+          record.topic(), record.partition(), record.offset(), e.toString(), e);
+    }
+  }
+
+  /** True until the watcher has ended without being closed. */
+  public boolean alive() {
+    return !ended || !running;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.foresight.score;
 
 import io.foresight.ops.StreamsApps;
+import io.foresight.ops.StreamsHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public final class ScorerService implements AutoCloseable {
   private final ModelWatcher watcher;
   private final Thread watcherThread;
   private final KafkaStreams streams;
+  private final StreamsHealth health;
   private volatile boolean started;
 
   public ScorerService(
@@ -39,14 +41,10 @@ public final class ScorerService implements AutoCloseable {
     watcherThread.setDaemon(true);
     StreamsBuilder builder = new StreamsBuilder();
     ScoringTopology.build(builder, models, options, registry);
+    // No processing-exception handler: a failed forward pass is retried, not skipped.
     this.streams =
         new KafkaStreams(builder.build(), StreamsApps.properties(kafka, applicationId, stateDir, threads));
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          LOG.error("scorer stream thread failed; replacing it", e);
-          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-              .StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+    this.health = new StreamsHealth(streams, "scorer", registry);
   }
 
   /** Starts following models; the Streams app starts as soon as one has loaded. */
@@ -78,7 +76,15 @@ public final class ScorerService implements AutoCloseable {
 
   /** Ready when a model serves and the Streams app is running (state restored). */
   public boolean ready() {
-    return started && models.hasModel() && streams.state() == KafkaStreams.State.RUNNING;
+    return started && models.hasModel() && health.ready();
+  }
+
+  /**
+   * False once the model watcher has died (the scorer would serve a stale model forever) or the
+   * Streams app has failed, stopped, or its threads keep dying.
+   */
+  public boolean alive() {
+    return watcher.alive() && health.alive();
   }
 
   public KafkaStreams streams() {

@@ -12,6 +12,7 @@ import io.foresight.wire.DeadLetters;
  *
  * <ul>
  *   <li>{@code foresight.trainer.steps} (counter): optimiser steps.
+ *   <li>{@code foresight.trainer.errors} (counter): loop iterations that failed and were retried.
  *   <li>{@code foresight.trainer.windows} (counter): windows trained on; its rate is the throughput.
  *   <li>{@code foresight.trainer.loss} (gauge, tag {@code part} = pretext): the last step's
  *       self-supervised loss.
@@ -62,6 +63,7 @@ final class TrainerMetrics {
 
   final DeadLetters deadLetters;
   final Counter steps;
+  final Counter errors;
   final Counter windows;
   final Counter published;
   final Counter rollbacks;
@@ -78,6 +80,7 @@ final class TrainerMetrics {
 
   TrainerMetrics(MeterRegistry registry) {
     steps = registry.counter("foresight.trainer.steps");
+    errors = registry.counter("foresight.trainer.errors");
     windows = registry.counter("foresight.trainer.windows");
     published = registry.counter("foresight.trainer.checkpoints.published");
     rollbacks = registry.counter("foresight.trainer.rollbacks");

@@ -80,6 +80,12 @@ public final class TrainerService implements AutoCloseable {
   /** Nor sooner than this many times the last fit's duration (refits take at most a fifth). */
   static final int REFIT_COST_MULTIPLE = 4;
 
+  /** Failed loop iterations in a row after which the trainer gives up (and liveness fails). */
+  static final int MAX_CONSECUTIVE_FAILURES = 10;
+
+  /** Pause after a failed loop iteration. */
+  static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
+
   /** Niceness of the training thread: what shares its host and serves goes first. */
   static final int TRAINER_NICENESS = 10;
 
@@ -128,6 +134,7 @@ public final class TrainerService implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean ready;
+  private volatile boolean ended;
   private volatile long steps;
   private volatile double smoothedLoss = Double.NaN;
   private volatile double lossAtFirstClassifier = Double.NaN;
@@ -155,7 +162,8 @@ public final class TrainerService implements AutoCloseable {
 
   private void run() {
     try (KafkaConsumer<String, byte[]> consumer = consumer();
-        KafkaProducer<String, byte[]> producer = CheckpointTopic.producer(kafka)) {
+        KafkaProducer<String, byte[]> producer = CheckpointTopic.producer(kafka);
+        KafkaProducer<String, byte[]> deadLetterProducer = deadLetterProducer()) {
       // After the producer exists, so that its network thread keeps the normal priority.
       ThreadPriority.lowerCurrentThread(TRAINER_NICENESS);
       Checkpoint latest = CheckpointTopic.latest(kafka, options.modelName());
@@ -172,57 +180,102 @@ public final class TrainerService implements AutoCloseable {
           publish(trainer.checkpoint(0, Map.of()), null, trainer.steps(), producer);
         }
         ready = true;
-        loop(consumer, producer, trainer, labelled, live);
+        loop(consumer, producer, deadLetterProducer, trainer, labelled, live);
       }
     } catch (org.apache.kafka.common.errors.InterruptException e) {
       LOG.info("trainer interrupted; stopping");
-    } catch (RuntimeException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.info("trainer interrupted; stopping");
+    } catch (RuntimeException | Error e) {
       LOG.error("the trainer stopped: {}", e.toString(), e);
     } finally {
       ready = false;
+      ended = true;
     }
   }
 
+  /**
+   * True until the training loop has ended without being closed: it could not start (the latest
+   * checkpoint does not load), or it failed {@value #MAX_CONSECUTIVE_FAILURES} times in a row. Then
+   * {@code /health/live} fails and the orchestrator restarts the trainer.
+   */
+  public boolean alive() {
+    return !ended || !running;
+  }
+
+  /**
+   * The training loop. An iteration that fails (a training step, the broker away) is logged, counted
+   * and retried after a pause; {@value #MAX_CONSECUTIVE_FAILURES} failures in a row end the loop, so
+   * that liveness fails rather than the trainer spinning on a fault that does not pass.
+   */
   private void loop(
       KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
-      ContinuousTrainer trainer, LabelledWindows labelled, LiveClassifier live) {
-    long lastPublishNanos = System.nanoTime();
-    long stepsAtPublish = trainer.steps();
-    long changesAtFit = labelled.changes();
+      KafkaProducer<String, byte[]> deadLetterProducer, ContinuousTrainer trainer, LabelledWindows labelled,
+      LiveClassifier live) throws InterruptedException {
+    lastPublishNanos = System.nanoTime();
+    stepsAtPublish = trainer.steps();
+    changesAtFit = labelled.changes();
+    int failures = 0;
     while (running) {
-      var records = consumer.poll(trainer.canStep() ? Duration.ZERO : Duration.ofMillis(200));
-      for (ConsumerRecord<String, byte[]> record : records) {
-        take(trainer, labelled, record, producer);
-      }
-      metrics.bufferWindows = trainer.buffer().windows();
-      metrics.labelledWindows = labelled.windows();
-      long sincePublish = System.nanoTime() - lastPublishNanos;
-      long stepsSince = trainer.steps() - stepsAtPublish;
-      boolean due =
-          stepsSince >= options.publishEverySteps()
-              || (stepsSince > 0 && sincePublish >= options.publishEvery().toNanos());
-      // While the classifier lacks a labelled class (its windows had not come yet), refit promptly.
-      boolean missingClass = lastClassCount < labelled.classes();
-      long refitAfter =
-          missingClass
-              ? REFIT_AFTER_LABEL_CHANGE.toNanos()
-              : Math.max(REFIT_AFTER_LABEL_CHANGE.toNanos(), REFIT_COST_MULTIPLE * lastFitNanos);
-      boolean labelsChanged = labelled.changes() != changesAtFit && sincePublish >= refitAfter;
-      if ((due || labelsChanged) && !publishing.get()) {
-        changesAtFit = labelled.changes();
-        List<LabelledWindows.Example> examples = labelled.fitSet(options.classifier().fitWindows());
-        if (stepsSince > 0 || examples.stream().map(LabelledWindows.Example::label).distinct().count() > 1) {
-          Checkpoint snapshot = trainer.checkpoint(0, Map.of());
-          long stepsNow = trainer.steps();
-          publishing.set(true);
-          publisher.execute(() -> fitAndPublish(live, snapshot, examples, stepsNow, producer));
-          lastPublishNanos = System.nanoTime();
-          stepsAtPublish = trainer.steps();
+      try {
+        iterate(consumer, producer, deadLetterProducer, trainer, labelled, live);
+        failures = 0;
+      } catch (org.apache.kafka.common.errors.InterruptException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        metrics.errors.increment();
+        if (++failures >= MAX_CONSECUTIVE_FAILURES) {
+          throw new IllegalStateException(failures + " trainer iterations failed in a row", e);
         }
+        LOG.warn("a trainer iteration failed ({} in a row); retrying in {} ms: {}",
+            failures, FAILURE_PAUSE.toMillis(), e.toString(), e);
+        Thread.sleep(FAILURE_PAUSE.toMillis());
       }
-      if (trainer.canStep()) {
-        step(trainer);
+    }
+  }
+
+  /** When the last publication started, the steps then, and the label changes it was fitted on. */
+  private long lastPublishNanos;
+  private long stepsAtPublish;
+  private long changesAtFit;
+
+  private void iterate(
+      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
+      KafkaProducer<String, byte[]> deadLetterProducer, ContinuousTrainer trainer, LabelledWindows labelled,
+      LiveClassifier live) {
+    var records = consumer.poll(trainer.canStep() ? Duration.ZERO : Duration.ofMillis(200));
+    for (ConsumerRecord<String, byte[]> record : records) {
+      take(trainer, labelled, record, deadLetterProducer);
+    }
+    metrics.bufferWindows = trainer.buffer().windows();
+    metrics.labelledWindows = labelled.windows();
+    long sincePublish = System.nanoTime() - lastPublishNanos;
+    long stepsSince = trainer.steps() - stepsAtPublish;
+    boolean due =
+        stepsSince >= options.publishEverySteps()
+            || (stepsSince > 0 && sincePublish >= options.publishEvery().toNanos());
+    // While the classifier lacks a labelled class (its windows had not come yet), refit promptly.
+    boolean missingClass = lastClassCount < labelled.classes();
+    long refitAfter =
+        missingClass
+            ? REFIT_AFTER_LABEL_CHANGE.toNanos()
+            : Math.max(REFIT_AFTER_LABEL_CHANGE.toNanos(), REFIT_COST_MULTIPLE * lastFitNanos);
+    boolean labelsChanged = labelled.changes() != changesAtFit && sincePublish >= refitAfter;
+    if ((due || labelsChanged) && !publishing.get()) {
+      changesAtFit = labelled.changes();
+      List<LabelledWindows.Example> examples = labelled.fitSet(options.classifier().fitWindows());
+      if (stepsSince > 0 || examples.stream().map(LabelledWindows.Example::label).distinct().count() > 1) {
+        Checkpoint snapshot = trainer.checkpoint(0, Map.of());
+        long stepsNow = trainer.steps();
+        publishing.set(true);
+        publisher.execute(() -> fitAndPublish(live, snapshot, examples, stepsNow, producer));
+        lastPublishNanos = System.nanoTime();
+        stepsAtPublish = trainer.steps();
       }
+    }
+    if (trainer.canStep()) {
+      step(trainer);
     }
   }
 
@@ -437,6 +490,15 @@ public final class TrainerService implements AutoCloseable {
             ? "no classifier"
             : "classifier over " + classifier.classes() + ", cross-validated accuracy "
                 + String.format(java.util.Locale.ROOT, "%.3f", classifier.quality().crossValidatedAccuracy()));
+  }
+
+  /** Dead letters go through a producer of their own: the checkpoint producer is for checkpoints. */
+  private KafkaProducer<String, byte[]> deadLetterProducer() {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+    config.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaProducer<>(config, new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer());
   }
 
   private KafkaConsumer<String, byte[]> consumer() {

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.foresight.data.SimulatedFleet;
 import io.foresight.data.TimestepRecords;
 import io.foresight.ingest.WindowSpec;
-import io.foresight.ingest.WindowingTopology;
+import io.foresight.ingest.IngestService;
 import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
 import io.foresight.train.TrainerService;
@@ -28,7 +28,6 @@ import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.OutputMonitor;
 import io.foresight.ops.SharedBroker;
-import io.foresight.ops.StreamsApps;
 import io.foresight.score.ModelHolder;
 import io.foresight.score.ScorerService;
 import io.foresight.score.ScoringTopology;
@@ -45,8 +44,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,8 +76,6 @@ class StreamingIntegrationTest {
       }
     }
 
-    StreamsBuilder builder = new StreamsBuilder();
-    WindowingTopology.build(builder, WindowSpec.sliding(LENGTH, HOP), Tokenizer.integer(41), registry);
     TrainerService trainer =
         new TrainerService(
             kafka,
@@ -95,8 +90,9 @@ class StreamingIntegrationTest {
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10)),
             registry);
-    try (KafkaStreams ingest =
-            new KafkaStreams(builder.build(), StreamsApps.properties(kafka, "it-ingest", state.resolve("ingest"), 1));
+    try (IngestService ingest =
+            new IngestService(kafka, "it-ingest", state.resolve("ingest"), 1, WindowSpec.sliding(LENGTH, HOP),
+                Tokenizer.integer(41), registry);
         ScorerService scorer =
             new ScorerService(
                 kafka, "it-scorer", state.resolve("scorer"), 1, "it-model", new ScoringTopology.Options(16, 10), registry);

@@ -330,6 +330,38 @@ class WindowingTopologyTest {
   }
 
   @Test
+  void aKeyTooLongForItsWindowsToFitARequestGoesToTheDlqAndTheStreamGoesOn() {
+    IngestDriver in = open(WindowSpec.sliding(2, 1), COUNTS);
+    byte[] huge = new byte[600 * 1024]; // its window records would exceed the 1 MiB max.request.size
+    java.util.Arrays.fill(huge, (byte) 'k');
+    in.sendRaw(huge, utf8("{\"ts\":0,\"intervalMs\":1,\"values\":[1,2,3]}"), 1);
+    byte[] longest = new byte[WindowSpec.MAX_KEY_BYTES];
+    java.util.Arrays.fill(longest, (byte) 'k');
+    in.sendRaw(longest, utf8("{\"ts\":0,\"intervalMs\":1,\"values\":[1,2]}"), 2);
+    TestRecord<byte[], byte[]> rejected = in.dlq.readRecord();
+    assertThat(rejected.key()).isEqualTo(huge);
+    assertThat(DeadLetters.get(rejected.headers(), DeadLetters.REASON)).isEqualTo("oversized-key");
+    assertThat(in.dlq.isEmpty()).isTrue();
+    assertThat(in.windows()).hasSize(1); // the longest accepted key still windows
+    assertThat(counter("foresight.dlq.records", "service", "ingest", "reason", "oversized-key")).isEqualTo(1);
+  }
+
+  @Test
+  void windowLengthsBeyondWhatFitsARequestAreRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> WindowSpec.sliding(WindowSpec.MAX_WINDOW_STEPS + 1, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("" + WindowSpec.MAX_WINDOW_STEPS);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> WindowSpec.sequence(1000, WindowSpec.MAX_WINDOW_STEPS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    // The longest window with the longest key fits the producer's default 1 MiB request.
+    byte[] encoded = io.foresight.wire.WindowCodec.encode(new Window(
+        "k".repeat(WindowSpec.MAX_KEY_BYTES), 0, 1, 0, new float[WindowSpec.MAX_WINDOW_STEPS]));
+    assertThat(encoded.length + WindowSpec.MAX_KEY_BYTES).isLessThan(1024 * 1024);
+  }
+
+  @Test
   void aNullValueIsMalformedAndKeepsItsKey() {
     IngestDriver in = open(WindowSpec.sliding(2, 1), COUNTS);
     in.sendRaw(utf8("e"), null, 1);

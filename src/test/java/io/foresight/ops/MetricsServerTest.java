@@ -78,4 +78,39 @@ class MetricsServerTest {
   void readyWithNoChecks() throws Exception {
     assertThat(get("/health/ready").statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void liveFailsWithTheNamesOfDeadPartsSoKubernetesRestartsTheService() throws Exception {
+    AtomicBoolean loopRunning = new AtomicBoolean(true);
+    server.addLivenessCheck("trainer-loop", loopRunning::get);
+    server.addLivenessCheck("model-watcher", () -> true);
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+
+    loopRunning.set(false);
+
+    HttpResponse<String> dead = get("/health/live");
+    assertThat(dead.statusCode()).isEqualTo(503);
+    assertThat(dead.body()).isEqualTo("{\"status\":\"dead\",\"dead\":[\"trainer-loop\"]}");
+  }
+
+  @Test
+  void servesOnTheGivenAddressOnly() throws Exception {
+    try (MetricsServer loopback = MetricsServer.start("127.0.0.1", 0, "test")) {
+      assertThat(loopback.port()).isPositive();
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + loopback.port() + "/health/live")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      java.net.InetAddress other = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+          .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+          .filter(a -> !a.isLoopbackAddress() && a instanceof java.net.Inet4Address)
+          .findFirst().orElse(null);
+      org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "no non-loopback address to try");
+      try (java.net.Socket socket = new java.net.Socket()) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> socket.connect(new java.net.InetSocketAddress(other, loopback.port()), 1000))
+            .isInstanceOf(java.io.IOException.class);
+      }
+    }
+  }
 }

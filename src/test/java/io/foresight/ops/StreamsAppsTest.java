@@ -29,4 +29,18 @@ class StreamsAppsTest {
         .containsEntry("batch.size", StreamsApps.PRODUCER_BATCH_BYTES)
         .containsEntry("linger.ms", StreamsApps.PRODUCER_LINGER_MS);
   }
+
+  @Test
+  void aPassThroughThatWouldTurnExactlyOnceOffIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> StreamsApps.properties(
+                Map.of("bootstrap.servers", "broker:9092", "processing.guarantee", "at_least_once"),
+                "foresight-ingest", Path.of("/var/state"), 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at_least_once")
+        .hasMessageContaining("FORESIGHT_KAFKA_PROCESSING_GUARANTEE");
+    assertThat(StreamsApps.properties(
+            Map.of("processing.guarantee", "exactly_once_v2"), "foresight-ingest", Path.of("/s"), 1))
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+  }
 }
