@@ -1,13 +1,21 @@
 package io.foresight.ops;
 
+import io.foresight.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +24,9 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -38,6 +49,10 @@ import org.slf4j.LoggerFactory;
  *   String bootstrap = kafka.bootstrapServers(); // 127.0.0.1:port
  * }
  * }</pre>
+ *
+ * <p>{@link #startSaslSsl} adds a SASL_SSL listener (SCRAM-SHA-512, TLS with a self-signed
+ * certificate for 127.0.0.1 and localhost made at start), for running Foresight as it would connect to
+ * a secured cluster; {@link #saslSsl()} says what its clients need.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -49,17 +64,65 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The only SASL mechanism the SASL_SSL listener enables. */
+  public static final String SASL_MECHANISM = "SCRAM-SHA-512";
+
+  /**
+   * What a client needs to reach the SASL_SSL listener of {@link #startSaslSsl}.
+   *
+   * @param bootstrapServers the SASL_SSL listener, {@code 127.0.0.1:port}
+   * @param truststore a PKCS12 truststore holding the broker's self-signed certificate
+   */
+  public record SaslSsl(
+      String bootstrapServers, String username, String password, Path truststore, String truststorePassword) {
+
+    /** Kafka client properties, {@code bootstrap.servers} included. */
+    public Map<String, String> clientProperties() {
+      Map<String, String> props = new LinkedHashMap<>();
+      props.put("bootstrap.servers", bootstrapServers);
+      props.put("security.protocol", "SASL_SSL");
+      props.put("sasl.mechanism", SASL_MECHANISM);
+      props.put("sasl.jaas.config", jaasConfig(username, password));
+      props.put("ssl.truststore.location", truststore.toAbsolutePath().toString());
+      props.put("ssl.truststore.type", "PKCS12");
+      props.put("ssl.truststore.password", truststorePassword);
+      return props;
+    }
+
+    /**
+     * The same as the environment variables a Foresight service reads: {@code FORESIGHT_BOOTSTRAP_SERVERS}
+     * and {@code FORESIGHT_KAFKA_*} ({@link Settings#kafkaProperties()}).
+     */
+    public Map<String, String> environment() {
+      Map<String, String> env = new LinkedHashMap<>();
+      clientProperties().forEach((key, value) -> env.put(
+          key.equals("bootstrap.servers") ? Settings.envName("bootstrap-servers")
+              : Settings.envName(Settings.KAFKA_PREFIX + key),
+          value));
+      return env;
+    }
+
+    /** The client's {@code sasl.jaas.config} for a SCRAM user. */
+    public static String jaasConfig(String username, String password) {
+      return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+          + username + "\" password=\"" + password + "\";";
+    }
+  }
+
   private final KafkaRaftServer server;
   private final Path dir;
   private final boolean deleteOnClose;
   private final String bootstrapServers;
+  private final SaslSsl saslSsl;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path dir, boolean deleteOnClose, int port) {
+  private EmbeddedKafka(
+      KafkaRaftServer server, Path dir, boolean deleteOnClose, int port, SaslSsl saslSsl) {
     this.server = server;
     this.dir = dir;
     this.deleteOnClose = deleteOnClose;
     this.bootstrapServers = HOST + ":" + port;
+    this.saslSsl = saslSsl;
   }
 
   /** Starts a broker on a free port with its logs in a temporary directory, deleted on close. */
@@ -75,33 +138,67 @@ public final class EmbeddedKafka implements AutoCloseable {
    *     temporary directory deleted on close
    */
   public static EmbeddedKafka start(Path dir, int port) {
+    return start(dir, port, null, null);
+  }
+
+  /**
+   * Starts a broker whose clients connect on a SASL_SSL listener at {@code port} (0: a free one) as
+   * SCRAM-SHA-512 user {@code username}, created (or given this password) at start. The TLS material
+   * is made afresh at every start in {@code dir/tls}: a self-signed certificate for 127.0.0.1 and
+   * localhost, a truststore holding it. The broker keeps a PLAINTEXT listener on loopback for itself
+   * (inter-broker traffic, creating the user); {@link #bootstrapServers()} names it.
+   *
+   * @param dir as in {@link #start(Path, int)}
+   */
+  public static EmbeddedKafka startSaslSsl(Path dir, int port, String username, String password) {
+    return start(dir, port, username, password);
+  }
+
+  private static EmbeddedKafka start(Path dir, int port, String username, String password) {
     if (dir != null) {
-      return start(dir, port, false);
+      return start(dir, port, false, username, password);
     }
     try {
-      return start(Files.createTempDirectory("foresight-kafka-"), port, true);
+      return start(Files.createTempDirectory("foresight-kafka-"), port, true, username, password);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static EmbeddedKafka start(Path dir, int port, boolean deleteOnClose) {
+  private static EmbeddedKafka start(
+      Path dir, int port, boolean deleteOnClose, String username, String password) {
     long started = System.nanoTime();
+    boolean secured = username != null;
     // A free port found now may be taken before the broker binds it: try again with fresh ports.
     RuntimeException failure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      int brokerPort = port == 0 ? freePort() : port;
+      // With SASL_SSL, the clients' port is that listener's; the PLAINTEXT one takes any free port.
+      int clientPort = port == 0 ? freePort() : port;
+      int brokerPort = secured ? freePort() : clientPort;
       int controllerPort = freePort();
       KafkaRaftServer server = null;
       try {
         Path logs = dir.resolve("logs");
-        KafkaConfig config = new KafkaConfig(properties(logs, brokerPort, controllerPort), false);
+        Properties props = properties(logs, brokerPort, controllerPort);
+        SaslSsl saslSsl = null;
+        if (secured) {
+          Tls tls = Tls.selfSigned(dir.resolve("tls"));
+          addSaslSslListener(props, clientPort, tls);
+          saslSsl = new SaslSsl(HOST + ":" + clientPort, username, password, tls.truststore(), tls.truststorePassword());
+        }
+        KafkaConfig config = new KafkaConfig(props, false);
         format(config, logs);
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, deleteOnClose, brokerPort);
-        kafka.awaitReady();
-        LOG.info("Kafka broker ready at {} in {} ms (logs in {})", kafka.bootstrapServers(),
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, deleteOnClose, brokerPort, saslSsl);
+        kafka.awaitReady(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        if (secured) {
+          kafka.upsertUser(username, password);
+          // Until the new credential reaches the broker's cache, logging in fails: wait it out.
+          kafka.awaitReady(new HashMap<String, Object>(saslSsl.clientProperties()));
+        }
+        LOG.info("Kafka broker ready at {}{} in {} ms (logs in {})", kafka.bootstrapServers(),
+            secured ? ", SASL_SSL at " + saslSsl.bootstrapServers() : "",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logs);
         return kafka;
       } catch (RuntimeException e) {
@@ -142,9 +239,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         "delivery.timeout.ms", 600_000);
   }
 
-  /** The {@code bootstrap.servers} value for clients: {@code 127.0.0.1:port}. */
+  /**
+   * The {@code bootstrap.servers} value of the PLAINTEXT listener: {@code 127.0.0.1:port}. On a broker
+   * of {@link #startSaslSsl}, that is the broker's own loopback listener; clients use {@link #saslSsl()}.
+   */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** What a client needs to reach the SASL_SSL listener; null unless started by {@link #startSaslSsl}. */
+  public SaslSsl saslSsl() {
+    return saslSsl;
   }
 
   /** Shuts the broker down cleanly and, when its directory was temporary, deletes it. Idempotent. */
@@ -190,6 +295,98 @@ public final class EmbeddedKafka implements AutoCloseable {
     return props;
   }
 
+  /** The SASL_SSL listener: SCRAM-SHA-512 only, the server side of TLS from {@code tls}. */
+  private static void addSaslSslListener(Properties props, int port, Tls tls) {
+    String listener = "SASL_SSL://" + HOST + ":" + port;
+    props.put("listeners", props.getProperty("listeners") + "," + listener);
+    props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + listener);
+    props.put("listener.security.protocol.map",
+        props.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+    props.put("sasl.enabled.mechanisms", SASL_MECHANISM);
+    // The broker's side of SCRAM needs a login module but no credentials of its own.
+    props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    props.put("ssl.keystore.type", "PKCS12");
+    props.put("ssl.keystore.location", tls.keystore().toAbsolutePath().toString());
+    props.put("ssl.keystore.password", tls.keystorePassword());
+    props.put("ssl.key.password", tls.keystorePassword());
+  }
+
+  /**
+   * Creates the SCRAM user, or gives it this password, over the PLAINTEXT listener. An upsert rather
+   * than the formatter's SCRAM records, so a reused directory gets the user too.
+   */
+  private void upsertUser(String username, String password) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+              username, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+          .all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("Could not create SCRAM user " + username, e);
+    }
+  }
+
+  /**
+   * A self-signed certificate for 127.0.0.1 and localhost in a PKCS12 keystore, and a PKCS12 truststore
+   * holding that certificate alone, made by the JDK's {@code keytool} (the JDK has no API for it).
+   */
+  record Tls(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
+
+    static Tls selfSigned(Path dir) {
+      try {
+        Files.createDirectories(dir);
+        Tls tls = new Tls(dir.resolve("broker.p12"), randomSecret(), dir.resolve("truststore.p12"), randomSecret());
+        Path certificate = dir.resolve("broker.crt");
+        for (Path old : List.of(tls.keystore(), tls.truststore(), certificate)) {
+          Files.deleteIfExists(old); // keytool refuses to add an alias that exists
+        }
+        Map<String, String> env = Map.of(
+            "KEYSTORE_PASSWORD", tls.keystorePassword(), "TRUSTSTORE_PASSWORD", tls.truststorePassword());
+        keytool(env, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
+            "-validity", "3650", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+            "-storetype", "PKCS12", "-keystore", tls.keystore().toString(), "-storepass:env", "KEYSTORE_PASSWORD");
+        keytool(env, "-exportcert", "-alias", "broker", "-file", certificate.toString(),
+            "-storetype", "PKCS12", "-keystore", tls.keystore().toString(), "-storepass:env", "KEYSTORE_PASSWORD");
+        keytool(env, "-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(),
+            "-storetype", "PKCS12", "-keystore", tls.truststore().toString(),
+            "-storepass:env", "TRUSTSTORE_PASSWORD");
+        return tls;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not make TLS material in " + dir, e);
+      }
+    }
+
+    /** Passwords go through the environment, not the command line, so {@code ps} does not show them. */
+    private static void keytool(Map<String, String> env, String... args) throws IOException {
+      Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+      List<String> command = new ArrayList<>(List.of(keytool.toString()));
+      command.addAll(List.of(args));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      try {
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+          throw new IllegalStateException("keytool " + args[0] + " failed: " + output.strip());
+        }
+      } catch (InterruptedException e) {
+        process.destroy();
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted running keytool", e);
+      }
+    }
+  }
+
+  /** 144 random bits, URL-safe Base64: fits in a JAAS quoted string and a shell word as it is. */
+  public static String randomSecret() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
   /** What {@code kafka-storage.sh format} does; a directory formatted before is reused as it is. */
   private static void format(KafkaConfig config, Path logs) {
     if (Files.exists(logs.resolve("meta.properties"))) {
@@ -211,11 +408,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private void awaitReady() {
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+  /** Waits until an admin client of these properties gets an answer from the broker. */
+  private void awaitReady(Map<String, Object> client) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    String servers = String.valueOf(config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(config)) {
       while (true) {
@@ -226,7 +424,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("Kafka broker did not accept clients within "
-                + READY_TIMEOUT.toSeconds() + " s at " + bootstrapServers, e);
+                + READY_TIMEOUT.toSeconds() + " s at " + servers, e);
           }
         }
         Thread.sleep(50);
