@@ -33,7 +33,7 @@ public record ModelConfig(
   public static final int MAX_CLASSES = 65_535;
 
   public ModelConfig {
-    Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(encoder, "the encoder is missing");
     if (channels < 1 || blocks < 1 || kernel < 1 || projectionDim < 1 || numClasses < 0) {
       throw new IllegalArgumentException("model sizes must be positive: " + this);
     }

@@ -52,7 +52,7 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
   public static final int MAX_VOCABULARY = 65_536;
 
   public Tokenizer {
-    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(mode, "the tokenizer mode is missing");
     if (vocabulary < 2 || vocabulary > MAX_VOCABULARY) {
       throw new IllegalArgumentException(
           "vocabulary must be between 2 and " + MAX_VOCABULARY + ", got " + vocabulary);

@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The checkpoint container, format version 2 (big-endian):
@@ -203,7 +204,7 @@ public final class CheckpointCodec {
           "model version " + header.modelVersion() + " is outside [0, " + Checkpoint.MAX_VERSION + "]");
     }
     List<String> names = header.classNames() == null ? List.of() : header.classNames();
-    if (names.contains(null)) {
+    if (names.stream().anyMatch(Objects::isNull)) { // List.of() refuses contains(null)
       throw new CorruptCheckpointException(Reason.HEADER, "a class name in the header is null");
     }
     if (names.size() != header.config().numClasses()) {

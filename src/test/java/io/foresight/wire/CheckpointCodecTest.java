@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.foresight.classify.FittedClassifier;
 import io.foresight.classify.FittedClassifierCodec;
 import io.foresight.learn.Inference;
-import io.foresight.minirocket.MiniRocket;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.Encoder;
 import io.foresight.model.ModelConfig;
@@ -142,7 +141,7 @@ class CheckpointCodecTest {
 
   @Test
   void theFittedClassifierTravelsWithTheNetItWasFittedOn() throws Exception {
-    FittedClassifier fitted = classifier(CONFIG.embeddingDim());
+    FittedClassifier fitted = CheckpointForge.classifier(CONFIG.embeddingDim());
     Checkpoint decoded = CheckpointCodec.decode(CheckpointCodec.encode(checkpoint.withClassifier(fitted)));
     assertThat(decoded.classifier()).isNotNull();
     assertThat(decoded.classifier().classes()).containsExactly("flat", "wave");
@@ -150,33 +149,10 @@ class CheckpointCodecTest {
     assertThat(decoded.classifier().quality()).isEqualTo(fitted.quality());
     assertThat(CheckpointCodec.decode(encoded).classifier()).isNull();
 
-    FittedClassifier misfit = classifier(3);
+    FittedClassifier misfit = CheckpointForge.classifier(3);
     assertThatThrownBy(() -> checkpoint.withClassifier(misfit))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("embedding dimensions");
-  }
-
-  /** A classifier fitted on random embeddings of {@code dimensions} and windows of two shapes. */
-  static FittedClassifier classifier(int dimensions) {
-    Random random = new Random(1);
-    List<double[]> values = new java.util.ArrayList<>();
-    float[][] embeddings = new float[8][dimensions];
-    List<String> labels = new java.util.ArrayList<>();
-    List<String> entities = new java.util.ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      double[] v = new double[40];
-      for (int t = 0; t < v.length; t++) {
-        v[t] = (i % 2 == 0 ? Math.sin(t) : 0) + random.nextGaussian() * 0.1;
-      }
-      values.add(v);
-      for (int j = 0; j < embeddings[i].length; j++) {
-        embeddings[i][j] = (float) random.nextGaussian();
-      }
-      labels.add(i % 2 == 0 ? "wave" : "flat");
-      entities.add("e" + i);
-    }
-    MiniRocket rocket = MiniRocket.fit(values, 0);
-    return FittedClassifier.fit(rocket, rocket.transform(values), embeddings, labels, entities);
   }
 
   // Forged checkpoints below carry a valid digest: only the checks behind it can refuse them.
@@ -266,7 +242,7 @@ class CheckpointCodecTest {
     assertRejected(garbage.bytes(), Reason.CLASSIFIER, "unreadable fitted classifier");
 
     CheckpointForge misfit = CheckpointForge.of(checkpoint);
-    misfit.classifier = FittedClassifierCodec.encode(classifier(3));
+    misfit.classifier = FittedClassifierCodec.encode(CheckpointForge.classifier(3));
     assertRejected(misfit.bytes(), Reason.CLASSIFIER, "3 embedding dimensions");
   }
 

@@ -2,6 +2,8 @@ package io.foresight.wire;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.foresight.classify.FittedClassifier;
+import io.foresight.minirocket.MiniRocket;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A checkpoint taken apart into the fields of its container, to be changed at will and put back
@@ -26,6 +29,8 @@ public final class CheckpointForge {
 
   /** The header JSON, free to edit. */
   public ObjectNode header;
+  /** Header bytes written instead of {@link #header} when set: JSON or not. */
+  public byte[] rawHeader;
   /** The sections in order; a name may repeat. */
   public final List<Map.Entry<String, byte[]>> sections = new ArrayList<>();
   /** The fitted classifier's bytes; empty for none. */
@@ -71,7 +76,7 @@ public final class CheckpointForge {
       DataOutputStream out = new DataOutputStream(bytes);
       out.write("FSCK".getBytes(StandardCharsets.US_ASCII));
       out.writeShort(CheckpointCodec.FORMAT_VERSION);
-      byte[] json = JSON.writeValueAsBytes(header);
+      byte[] json = rawHeader != null ? rawHeader : JSON.writeValueAsBytes(header);
       out.writeInt(json.length);
       out.write(json);
       out.writeShort(sections.size());
@@ -102,6 +107,29 @@ public final class CheckpointForge {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A classifier fitted on random embeddings of {@code dimensions} and windows of two shapes. */
+  public static FittedClassifier classifier(int dimensions) {
+    Random random = new Random(1);
+    List<double[]> values = new ArrayList<>();
+    float[][] embeddings = new float[8][dimensions];
+    List<String> labels = new ArrayList<>();
+    List<String> entities = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      double[] v = new double[40];
+      for (int t = 0; t < v.length; t++) {
+        v[t] = (i % 2 == 0 ? Math.sin(t) : 0) + random.nextGaussian() * 0.1;
+      }
+      values.add(v);
+      for (int j = 0; j < embeddings[i].length; j++) {
+        embeddings[i][j] = (float) random.nextGaussian();
+      }
+      labels.add(i % 2 == 0 ? "wave" : "flat");
+      entities.add("e" + i);
+    }
+    MiniRocket rocket = MiniRocket.fit(values, 0);
+    return FittedClassifier.fit(rocket, rocket.transform(values), embeddings, labels, entities);
   }
 
   private static byte[] take(ByteBuffer in, int length) {
