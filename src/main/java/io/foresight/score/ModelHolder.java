@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code version}: a model version outside [0, 2^53];
  *   <li>{@code sections}: a part of the net missing, unknown, or shorter than its parameters;
  *   <li>{@code classifier}: the fitted classifier is unreadable or reads another embedding size;
- *   <li>{@code architecture}: the parameters do not load into the recorded architecture;
+ *   <li>{@code architecture}: the parameters do not load into the recorded architecture (or, for a
+ *       checkpoint offered decoded, a part is missing);
  *   <li>{@code non-finite}: NaN or infinite weights (a diverged training run);
  *   <li>{@code stale}: not newer than the version serving.
  * </ul>

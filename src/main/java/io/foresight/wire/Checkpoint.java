@@ -56,7 +56,8 @@ public record Checkpoint(
   /**
    * Rebuilds the net this checkpoint describes.
    *
-   * @throws MalformedModelException when the parameters do not fit the recorded architecture
+   * @throws MalformedModelException when a part of the net is missing, or the parameters do not fit
+   *     the recorded architecture ({@link ForesightNet#fromSections})
    */
   public ForesightNet toNet() throws MalformedModelException {
     return ForesightNet.fromSections(config, tokenizer, sections);
