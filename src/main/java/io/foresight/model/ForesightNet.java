@@ -21,6 +21,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,15 @@ public final class ForesightNet implements AutoCloseable {
     this.config = config;
     this.tokenizer = tokenizer;
     this.model = Model.newInstance("foresight", device);
+    try {
+      build(config, tokenizer);
+    } catch (RuntimeException | Error e) {
+      model.close(); // nobody else holds the model yet: it would leak its native memory
+      throw e;
+    }
+  }
+
+  private void build(ModelConfig config, Tokenizer tokenizer) {
     int v = tokenizer.vocabulary();
     int e = config.embeddingDim();
     parts.put(ENCODER, encoder(config, tokenizer));
@@ -94,28 +104,97 @@ public final class ForesightNet implements AutoCloseable {
   }
 
   /**
-   * A net whose parts are loaded from checkpoint sections; parts without a section (a classifier the
-   * checkpoint did not have) keep their fresh initialisation.
+   * A net whose parts are all loaded from checkpoint sections: every part of the architecture needs
+   * one (a net with a freshly initialised part would serve random weights).
    *
-   * @throws MalformedModelException when a section does not fit this architecture
+   * @throws MalformedModelException when a part is missing, or a section does not fit this
+   *     architecture; nothing is allocated for a section too short for its parameters
    */
   public static ForesightNet fromSections(
       ModelConfig config, Tokenizer tokenizer, Map<String, byte[]> sections)
       throws MalformedModelException {
+    checkSections(config, tokenizer, sections);
     ForesightNet net = create(config, tokenizer);
+    boolean loaded = false;
     try {
       net.load(sections);
+      loaded = true;
       return net;
-    } catch (MalformedModelException | RuntimeException e) {
-      net.close();
-      throw e;
+    } finally {
+      if (!loaded) {
+        net.close(); // whatever failed, an Error included, the caller never sees this net
+      }
     }
   }
 
   /**
-   * Loads the given sections over this net's parts. A section for an unknown part, with leftover
-   * bytes, or whose parameter shapes differ from the part's (DJL itself would take any shape) is
-   * rejected and the part keeps its previous parameters.
+   * The float parameters of each part of an architecture, by part name, from the sizes alone: nothing
+   * is allocated. Equal to what DJL allocates for {@link #create} (a test holds them together).
+   */
+  public static Map<String, Long> parameterCounts(ModelConfig config, Tokenizer tokenizer) {
+    long c = config.channels();
+    long e = config.embeddingDim();
+    long p = config.projectionDim();
+    long v = tokenizer.vocabulary();
+    long conv = c * c * config.kernel() + c;
+    long encoder =
+        switch (config.encoder()) {
+          // embedding of the one-hot class and the continuous value, two convolutions per block
+          case CAUSAL_CNN -> (tokenizer.inputVocabulary() + 1) * c + c + 2L * config.blocks() * conv;
+          // input convolution of kernel 1, then per block two convolutions and two batch norms
+          // (gamma, beta, running mean and variance)
+          case RESNET -> 2 * c + 2L * config.blocks() * (conv + 4 * c);
+          // input-to-hidden and hidden-to-hidden weights and biases of four gates, one input value
+          case LSTM -> 4 * c + 4 * c * c + 8 * c;
+        };
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put(ENCODER, encoder);
+    counts.put(NEXT_HEAD, c * v + v);
+    counts.put(MASKED_HEAD, c * v + v);
+    counts.put(
+        PROJECTION_HEAD, config.encoder() == Encoder.LSTM ? e * p + p : (e * e + e) + (e * p + p));
+    if (config.numClasses() > 0) {
+      counts.put(CLASSIFIER_HEAD, e * config.numClasses() + config.numClasses());
+    }
+    return counts;
+  }
+
+  /**
+   * Checks, before anything is allocated, that {@code sections} name exactly the parts of this
+   * architecture and that each is at least as long as its float32 parameters: however large a
+   * checkpoint's header says the net is, a reader builds no more than the bytes it was sent.
+   *
+   * @throws MalformedModelException naming the missing, unknown or short part
+   */
+  public static void checkSections(ModelConfig config, Tokenizer tokenizer, Map<String, byte[]> sections)
+      throws MalformedModelException {
+    Map<String, Long> counts = parameterCounts(config, tokenizer);
+    for (String name : sections.keySet()) {
+      if (!counts.containsKey(name)) {
+        throw new MalformedModelException(
+            "checkpoint part '" + name + "' has no place in this model " + counts.keySet());
+      }
+    }
+    for (Map.Entry<String, Long> part : counts.entrySet()) {
+      byte[] bytes = sections.get(part.getKey());
+      if (bytes == null) {
+        throw new MalformedModelException(
+            "the checkpoint has no '" + part.getKey() + "' part; this model needs " + counts.keySet());
+      }
+      long needed = Float.BYTES * part.getValue();
+      if (bytes.length < needed) {
+        throw new MalformedModelException(
+            "checkpoint part '" + part.getKey() + "' has " + bytes.length + " bytes, fewer than the "
+                + needed + " of its " + part.getValue() + " parameters");
+      }
+    }
+  }
+
+  /**
+   * Loads the given sections over this net's parts; parts without a section keep their parameters
+   * (fine-tuning loads a pretrained encoder alone). A section for an unknown part, or whose bytes do
+   * not have exactly the layout of the part's own (another length, other shapes or names) is rejected
+   * before DJL reads it, and the part keeps its previous parameters.
    */
   public void load(Map<String, byte[]> sections) throws MalformedModelException {
     for (Map.Entry<String, byte[]> section : sections.entrySet()) {
@@ -126,7 +205,11 @@ public final class ForesightNet implements AutoCloseable {
       }
       List<Shape> expected = shapes(part);
       byte[] previous = save(part);
-      String problem;
+      String problem = layoutProblem(part, previous, section.getValue());
+      if (problem != null) {
+        throw new MalformedModelException(
+            "checkpoint part '" + section.getKey() + "' does not fit the model: " + problem);
+      }
       try {
         problem = loadInto(part, section.getValue(), expected);
       } catch (IOException | RuntimeException e) {
@@ -155,6 +238,48 @@ public final class ForesightNet implements AutoCloseable {
     }
     List<Shape> loaded = shapes(part);
     return loaded.equals(expected) ? null : "parameter shapes " + loaded + ", expected " + expected;
+  }
+
+  /**
+   * Why {@code bytes} do not have the layout of {@code template} (the part's own parameters, saved),
+   * or null: the same length and the same bytes everywhere but inside the parameters' values. DJL
+   * trusts the counts and lengths it reads (it allocates whatever an array claims before the stream
+   * runs out), so only bytes it would read exactly as the template reach it.
+   */
+  private static String layoutProblem(Block part, byte[] template, byte[] bytes) {
+    if (bytes.length != template.length) {
+      return bytes.length + " bytes where the architecture's parameters take " + template.length;
+    }
+    int from = 0;
+    for (Pair<String, Parameter> parameter : part.getParameters()) {
+      NDArray array = parameter.getValue().getArray();
+      // Parameter.save writes the array's own encoding, its values last.
+      byte[] encoded = array.encode();
+      int at = indexOf(template, encoded, from);
+      if (at < 0) {
+        throw new IllegalStateException(
+            "parameter " + parameter.getKey() + " is not where DJL saved it: unknown parameter format");
+      }
+      int values = at + encoded.length - (int) (array.size() * array.getDataType().getNumOfBytes());
+      if (!Arrays.equals(template, from, values, bytes, from, values)) {
+        return "the bytes before the values of " + parameter.getKey() + " differ from the architecture's"
+            + " (names, shapes or lengths)";
+      }
+      from = at + encoded.length;
+    }
+    if (!Arrays.equals(template, from, template.length, bytes, from, bytes.length)) {
+      return "the bytes after the last parameter differ from the architecture's";
+    }
+    return null;
+  }
+
+  private static int indexOf(byte[] bytes, byte[] wanted, int from) {
+    for (int i = from; i + wanted.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + wanted.length, wanted, 0, wanted.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static List<Shape> shapes(Block part) {

@@ -14,14 +14,39 @@ import java.util.Objects;
  * @param kernel convolution kernel size
  * @param projectionDim output size of the contrastive projection head
  * @param numClasses classifier outputs; 0 while no labels have been seen
+ *
+ * <p>Every size has an upper bound ({@link #MAX_CHANNELS}...), far above the models trained here
+ * (tens of channels, a few blocks) yet low enough that products of sizes never overflow a long: a
+ * checkpoint's header cannot ask a reader for an absurd net. Bounds alone still allow nets of
+ * hundreds of GB, so a reader also requires the bytes of every parameter before building one
+ * ({@link ForesightNet#checkSections}).
  */
 public record ModelConfig(
     Encoder encoder, int channels, int blocks, int kernel, int projectionDim, int numClasses) {
 
+  public static final int MAX_CHANNELS = 4096;
+  /** The causal CNN's dilation doubles per block; with {@link #MAX_KERNEL} the receptive field stays an int. */
+  public static final int MAX_BLOCKS = 24;
+  public static final int MAX_KERNEL = 64;
+  public static final int MAX_PROJECTION_DIM = 4096;
+  /** The fitted classifier's format counts classes in 16 bits. */
+  public static final int MAX_CLASSES = 65_535;
+
   public ModelConfig {
-    Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(encoder, "the encoder is missing");
     if (channels < 1 || blocks < 1 || kernel < 1 || projectionDim < 1 || numClasses < 0) {
       throw new IllegalArgumentException("model sizes must be positive: " + this);
+    }
+    requireAtMost("channels", channels, MAX_CHANNELS);
+    requireAtMost("blocks", blocks, MAX_BLOCKS);
+    requireAtMost("kernel", kernel, MAX_KERNEL);
+    requireAtMost("projectionDim", projectionDim, MAX_PROJECTION_DIM);
+    requireAtMost("numClasses", numClasses, MAX_CLASSES);
+  }
+
+  private static void requireAtMost(String name, int value, int max) {
+    if (value > max) {
+      throw new IllegalArgumentException(name + " " + value + " is above the limit of " + max);
     }
   }
 

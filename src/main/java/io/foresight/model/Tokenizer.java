@@ -1,6 +1,7 @@
 package io.foresight.model;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Turns a window of raw steps into classes for the V-way next-step objective, and into the continuous
@@ -44,12 +45,20 @@ public record Tokenizer(Mode mode, int vocabulary, double limit) {
 
   public static final double DEFAULT_REAL_LIMIT = 5.0;
 
+  /**
+   * Most classes (integer values or real bins): far above what the data here needs (41, 64), and it
+   * keeps a checkpoint's tokeniser from sizing the next-step heads and the encoder's input at will.
+   */
+  public static final int MAX_VOCABULARY = 65_536;
+
   public Tokenizer {
-    if (vocabulary < 2) {
-      throw new IllegalArgumentException("vocabulary must be at least 2, got " + vocabulary);
+    Objects.requireNonNull(mode, "the tokenizer mode is missing");
+    if (vocabulary < 2 || vocabulary > MAX_VOCABULARY) {
+      throw new IllegalArgumentException(
+          "vocabulary must be between 2 and " + MAX_VOCABULARY + ", got " + vocabulary);
     }
-    if (mode == Mode.REAL && !(limit > 0)) {
-      throw new IllegalArgumentException("real-mode limit must be positive, got " + limit);
+    if (mode == Mode.REAL && !(limit > 0 && Double.isFinite(limit))) {
+      throw new IllegalArgumentException("real-mode limit must be positive and finite, got " + limit);
     }
   }
 

@@ -9,9 +9,11 @@ import io.foresight.wire.CorruptCheckpointException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,27 @@ import org.slf4j.LoggerFactory;
  * <p>Scoring threads {@link #acquire()} a lease on the current model and release it when their batch
  * is done; a swap publishes the new model at once and closes the old one only when its last lease is
  * released, so no in-flight batch ever sees a closed model. A lease carries the checkpoint's fitted
- * classifier, when it has one, with the net it was fitted on. A checkpoint that fails its checksum, does
- * not fit its recorded architecture, holds NaN or infinite weights (a diverged training run), or is not
- * newer than the one serving is rejected and counted; the previous version keeps serving.
+ * classifier, when it has one, with the net it was fitted on. A checkpoint that fails any check is
+ * rejected and counted, never thrown, and the previous version keeps serving.
  *
- * <p>Meters: {@code foresight.scorer.swaps} (counter), {@code foresight.scorer.checkpoints.rejected}
- * (counter, tag reason=checksum|architecture|non-finite|stale, each registered at zero), {@code
- * foresight.scorer.model.version} (gauge, 0 before the first model).
+ * <p>Meters: {@code foresight.scorer.swaps} (counter), {@code foresight.scorer.model.version} (gauge, 0
+ * before the first model), {@code foresight.scorer.checkpoints.rejected} (counter, each reason
+ * registered at zero), tag {@code reason}:
+ *
+ * <ul>
+ *   <li>{@code checksum}: not a checkpoint, or its SHA-256 does not match (truncated, corrupted);
+ *   <li>{@code format}: a container format version this build does not read;
+ *   <li>{@code layout}: lengths inside the container that do not add up, or a section twice;
+ *   <li>{@code header}: the header is unreadable, lacks its config, tokeniser or version, holds a size
+ *       above its bound, or class names that do not match the head;
+ *   <li>{@code version}: a model version outside [0, 2^53];
+ *   <li>{@code sections}: a part of the net missing, unknown, or shorter than its parameters;
+ *   <li>{@code classifier}: the fitted classifier is unreadable or reads another embedding size;
+ *   <li>{@code architecture}: the parameters do not load into the recorded architecture (or, for a
+ *       checkpoint offered decoded, a part is missing);
+ *   <li>{@code non-finite}: NaN or infinite weights (a diverged training run);
+ *   <li>{@code stale}: not newer than the version serving.
+ * </ul>
  */
 public final class ModelHolder implements AutoCloseable {
 
@@ -91,6 +107,13 @@ public final class ModelHolder implements AutoCloseable {
     }
   }
 
+  /** Every value of the rejection counter's reason tag: the codec's, then the holder's own. */
+  static final List<String> REASONS =
+      Stream.concat(
+              Arrays.stream(CorruptCheckpointException.Reason.values()).map(CorruptCheckpointException.Reason::tag),
+              Stream.of("architecture", "non-finite", "stale"))
+          .toList();
+
   private final AtomicReference<Lease> current = new AtomicReference<>();
   private final Counter swaps;
   private final MeterRegistry registry;
@@ -99,7 +122,7 @@ public final class ModelHolder implements AutoCloseable {
     this.registry = registry;
     this.swaps = registry.counter("foresight.scorer.swaps");
     Gauge.builder("foresight.scorer.model.version", this, ModelHolder::version).register(registry);
-    for (String reason : List.of("checksum", "architecture", "non-finite", "stale")) {
+    for (String reason : REASONS) {
       registry.counter("foresight.scorer.checkpoints.rejected", "reason", reason); // at zero for dashboards
     }
   }
@@ -124,7 +147,7 @@ public final class ModelHolder implements AutoCloseable {
     try {
       checkpoint = CheckpointCodec.decode(encoded);
     } catch (CorruptCheckpointException e) {
-      reject("checksum", e.getMessage());
+      reject(e.reason().tag(), e.getMessage());
       return false;
     }
     return offer(checkpoint);

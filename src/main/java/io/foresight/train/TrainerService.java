@@ -31,10 +31,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,6 +138,12 @@ public final class TrainerService implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile boolean ended;
+  /** Set when another writer fenced this one; the loop then ends. */
+  private volatile boolean fenced;
+  /** Set when the trainer may publish no more (fenced, or no version left); the loop then ends. */
+  private volatile boolean halted;
+  /** Every checkpoint goes through it: transactional, so that a newer writer of the model fences it. */
+  private volatile CheckpointTopic.Writer writer;
   private volatile long steps;
   private volatile double smoothedLoss = Double.NaN;
   private volatile double lossAtFirstClassifier = Double.NaN;
@@ -162,11 +171,19 @@ public final class TrainerService implements AutoCloseable {
 
   private void run() {
     try (KafkaConsumer<String, byte[]> consumer = consumer();
-        KafkaProducer<String, byte[]> producer = CheckpointTopic.producer(kafka);
-        KafkaProducer<String, byte[]> deadLetterProducer = deadLetterProducer()) {
-      // After the producer exists, so that its network thread keeps the normal priority.
+        KafkaProducer<String, byte[]> producer = deadLetterProducer();
+        CheckpointTopic.Writer checkpoints = CheckpointTopic.writer(kafka, options.modelName())) {
+      // After the producers exist, so that their network threads keep the normal priority.
       ThreadPriority.lowerCurrentThread(TRAINER_NICENESS);
-      Checkpoint latest = CheckpointTopic.latest(kafka, options.modelName());
+      writer = checkpoints; // created first: it fences other writers, so no version appears after the scan
+      CheckpointTopic.Latest found = CheckpointTopic.scan(kafka, options.modelName());
+      Checkpoint latest = found.checkpoint();
+      if (latest != null && !found.isLast()) {
+        republish(latest);
+      }
+      if (halted) {
+        return; // fenced already
+      }
       try (ContinuousTrainer trainer = start(latest)) {
         LabelledWindows labelled =
             new LabelledWindows(
@@ -177,10 +194,10 @@ public final class TrainerService implements AutoCloseable {
         assignAndRewind(consumer);
         if (latest == null) {
           // Embeddings and surprise from the first window on.
-          publish(trainer.checkpoint(0, Map.of()), null, trainer.steps(), producer);
+          publish(trainer.checkpoint(0, Map.of()), null, trainer.steps());
         }
         ready = true;
-        loop(consumer, producer, deadLetterProducer, trainer, labelled, live);
+        loop(consumer, producer, trainer, labelled, live);
       }
     } catch (org.apache.kafka.common.errors.InterruptException e) {
       LOG.info("trainer interrupted; stopping");
@@ -197,11 +214,12 @@ public final class TrainerService implements AutoCloseable {
 
   /**
    * True until the training loop has ended without being closed: it could not start (the latest
-   * checkpoint does not load), or it failed {@value #MAX_CONSECUTIVE_FAILURES} times in a row. Then
+   * checkpoint does not load), it failed {@value #MAX_CONSECUTIVE_FAILURES} times in a row, or another
+   * writer fenced it ({@link #fenced()}). Then
    * {@code /health/live} fails and the orchestrator restarts the trainer.
    */
   public boolean alive() {
-    return !ended || !running;
+    return !halted && (!ended || !running);
   }
 
   /**
@@ -210,16 +228,15 @@ public final class TrainerService implements AutoCloseable {
    * that liveness fails rather than the trainer spinning on a fault that does not pass.
    */
   private void loop(
-      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
-      KafkaProducer<String, byte[]> deadLetterProducer, ContinuousTrainer trainer, LabelledWindows labelled,
-      LiveClassifier live) throws InterruptedException {
+      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> deadLetterProducer,
+      ContinuousTrainer trainer, LabelledWindows labelled, LiveClassifier live) throws InterruptedException {
     lastPublishNanos = System.nanoTime();
     stepsAtPublish = trainer.steps();
     changesAtFit = labelled.changes();
     int failures = 0;
     while (running) {
       try {
-        iterate(consumer, producer, deadLetterProducer, trainer, labelled, live);
+        iterate(consumer, deadLetterProducer, trainer, labelled, live);
         failures = 0;
       } catch (org.apache.kafka.common.errors.InterruptException e) {
         throw e;
@@ -241,9 +258,8 @@ public final class TrainerService implements AutoCloseable {
   private long changesAtFit;
 
   private void iterate(
-      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
-      KafkaProducer<String, byte[]> deadLetterProducer, ContinuousTrainer trainer, LabelledWindows labelled,
-      LiveClassifier live) {
+      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> deadLetterProducer,
+      ContinuousTrainer trainer, LabelledWindows labelled, LiveClassifier live) {
     var records = consumer.poll(trainer.canStep() ? Duration.ZERO : Duration.ofMillis(200));
     for (ConsumerRecord<String, byte[]> record : records) {
       take(trainer, labelled, record, deadLetterProducer);
@@ -269,7 +285,7 @@ public final class TrainerService implements AutoCloseable {
         Checkpoint snapshot = trainer.checkpoint(0, Map.of());
         long stepsNow = trainer.steps();
         publishing.set(true);
-        publisher.execute(() -> fitAndPublish(live, snapshot, examples, stepsNow, producer));
+        publisher.execute(() -> fitAndPublish(live, snapshot, examples, stepsNow));
         lastPublishNanos = System.nanoTime();
         stepsAtPublish = trainer.steps();
       }
@@ -307,11 +323,10 @@ public final class TrainerService implements AutoCloseable {
    * meanwhile; only one publication is under way at a time.
    */
   private void fitAndPublish(
-      LiveClassifier live, Checkpoint snapshot, List<LabelledWindows.Example> examples, long stepsAt,
-      KafkaProducer<String, byte[]> producer) {
+      LiveClassifier live, Checkpoint snapshot, List<LabelledWindows.Example> examples, long stepsAt) {
     try {
       FittedClassifier classifier = fit(live, snapshot, examples);
-      publish(snapshot, classifier, stepsAt, producer);
+      publish(snapshot, classifier, stepsAt); // checkpoints go through the fenced writer, not producer
     } catch (RuntimeException e) {
       LOG.error("publishing failed; the next publication tries again: {}", e.toString(), e);
     } finally {
@@ -452,10 +467,59 @@ public final class TrainerService implements AutoCloseable {
     producer.send(new ProducerRecord<>(Topics.DLQ, null, record.timestamp(), record.key(), record.value(), headers));
   }
 
+  /**
+   * Publishes the latest checkpoint again, unchanged: the last record under the model name is another
+   * (a corrupt or older checkpoint, a tombstone), and compaction keeps only the last record.
+   */
+  private void republish(Checkpoint latest) {
+    LOG.warn(
+        "the last record of model '{}' on {} is not its latest checkpoint, version {}: publishing that"
+            + " version again, or compaction would leave only the record after it",
+        options.modelName(), Topics.MODELS, latest.modelVersion());
+    try {
+      writer.publish(latest);
+    } catch (CheckpointTopic.FencedException e) {
+      fenced(e, latest.modelVersion());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    } catch (ExecutionException e) {
+      LOG.warn("publishing version {} again failed; the next start tries again: {}",
+          latest.modelVersion(), e.getCause().toString());
+    }
+  }
+
+  /** Another writer took over the model's checkpoints: this trainer stops, publishing nothing more. */
+  private void fenced(CheckpointTopic.FencedException e, long version) {
+    fenced = true;
+    halt();
+    LOG.error(
+        "model '{}' has another writer now (a second trainer, or publish-model): this trainer stops"
+            + " without publishing version {}; restart it to resume from the latest checkpoint ({})",
+        options.modelName(), version, e.getMessage());
+  }
+
+  /** Ends the loop for good: see {@link #halted()}. */
+  private void halt() {
+    halted = true;
+    running = false;
+  }
+
   /** Publishes the snapshot with {@code classifier} (null for none) as the next version. */
-  private void publish(
-      Checkpoint snapshot, FittedClassifier classifier, long stepsAt, KafkaProducer<String, byte[]> producer) {
+  private void publish(Checkpoint snapshot, FittedClassifier classifier, long stepsAt) {
+    if (halted) {
+      return;
+    }
     long version = metrics.version + 1;
+    if (version > Checkpoint.MAX_VERSION) {
+      // Only a version published from elsewhere gets here (versions rise by one per publication).
+      halt();
+      LOG.error(
+          "model '{}' is at version {}, the highest there is: this trainer stops rather than publish a"
+              + " version every reader refuses; publish the model under another name",
+          options.modelName(), metrics.version);
+      return;
+    }
     Map<String, Double> figures = new LinkedHashMap<>(snapshot.metrics());
     if (Float.isFinite((float) metrics.pretextLoss)) {
       figures.put("pretextLoss", metrics.pretextLoss);
@@ -472,7 +536,10 @@ public final class TrainerService implements AutoCloseable {
             snapshot.sections(), classifier);
     int bytes;
     try {
-      bytes = CheckpointTopic.publish(producer, options.modelName(), checkpoint);
+      bytes = writer.publish(checkpoint);
+    } catch (CheckpointTopic.FencedException e) {
+      fenced(e, version);
+      return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new org.apache.kafka.common.errors.InterruptException(e);
@@ -492,13 +559,12 @@ public final class TrainerService implements AutoCloseable {
                 + String.format(java.util.Locale.ROOT, "%.3f", classifier.quality().crossValidatedAccuracy()));
   }
 
-  /** Dead letters go through a producer of their own: the checkpoint producer is for checkpoints. */
+  /** For dead letters only: a transactional producer (the checkpoint writer's) sends in transactions. */
   private KafkaProducer<String, byte[]> deadLetterProducer() {
     Map<String, Object> config = new HashMap<>(kafka);
-    config.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
-    config.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaProducer<>(config, new org.apache.kafka.common.serialization.StringSerializer(),
-        new org.apache.kafka.common.serialization.ByteArraySerializer());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   private KafkaConsumer<String, byte[]> consumer() {
@@ -507,6 +573,25 @@ public final class TrainerService implements AutoCloseable {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * True once another writer of this model's checkpoints (a second trainer, {@code publish-model}) has
+   * taken over: this trainer published nothing after that, its loop has ended, and {@link #ready()} is
+   * false. A restart resumes from the latest checkpoint, the other writer's.
+   */
+  public boolean fenced() {
+    return fenced;
+  }
+
+  /**
+   * True once this trainer may publish no more and has stopped for good: {@link #fenced()}, or its
+   * model is at {@link Checkpoint#MAX_VERSION}. Its loop has ended on purpose but not by
+   * {@link #close()}: a liveness check should count it dead, so that it is restarted (and resumes
+   * from the latest checkpoint) or looked at.
+   */
+  public boolean halted() {
+    return halted;
   }
 
   /** True once the model is loaded and the consumers are positioned. */

@@ -13,7 +13,8 @@ import java.util.Map;
  * parameters of each part of the net ({@link io.foresight.model.ForesightNet#saveSections()}) and,
  * once labels of two classes have been seen, the classifier fitted on the net's frozen features.
  *
- * @param modelVersion rises with every checkpoint a trainer publishes; 0 for offline work
+ * @param modelVersion rises with every checkpoint a trainer publishes; 0 for offline work; at most
+ *     {@link #MAX_VERSION}
  * @param classNames the classes of the net's own classifier head in output order (offline
  *     {@code finetune}); empty without a head
  * @param metrics training figures worth keeping with the weights (loss, steps, seconds...)
@@ -29,6 +30,14 @@ public record Checkpoint(
     Map<String, Double> metrics,
     Map<String, byte[]> sections,
     FittedClassifier classifier) {
+
+  /**
+   * Highest model version, 2^53: versions leave the JVM as doubles (the scorer's version gauge,
+   * JSON read by JavaScript), which count every integer up to there and skip some after. It also
+   * leaves room for {@code version + 1}: a reader takes the highest version, so a version at
+   * {@code Long.MAX_VALUE} would freeze every model after it as stale, and overflow the next.
+   */
+  public static final long MAX_VERSION = 1L << 53;
 
   /** A checkpoint without a fitted classifier. */
   public Checkpoint(
@@ -47,7 +56,8 @@ public record Checkpoint(
   /**
    * Rebuilds the net this checkpoint describes.
    *
-   * @throws MalformedModelException when the parameters do not fit the recorded architecture
+   * @throws MalformedModelException when a part of the net is missing, or the parameters do not fit
+   *     the recorded architecture ({@link ForesightNet#fromSections})
    */
   public ForesightNet toNet() throws MalformedModelException {
     return ForesightNet.fromSections(config, tokenizer, sections);
@@ -69,6 +79,12 @@ public record Checkpoint(
   }
 
   public Checkpoint {
+    if (modelVersion < 0 || modelVersion > MAX_VERSION) {
+      throw new IllegalArgumentException(
+          "model version " + modelVersion + " is outside [0, " + MAX_VERSION + "]");
+    }
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(tokenizer, "tokenizer");
     classNames = List.copyOf(classNames);
     metrics = Map.copyOf(metrics);
     sections = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sections));

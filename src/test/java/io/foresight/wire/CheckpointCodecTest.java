@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.MalformedModelException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.foresight.classify.FittedClassifier;
+import io.foresight.classify.FittedClassifierCodec;
 import io.foresight.learn.Inference;
 import io.foresight.model.ForesightNet;
 import io.foresight.model.Encoder;
@@ -11,6 +14,7 @@ import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
 import io.foresight.model.Tokenizer.Tokens;
+import io.foresight.wire.CorruptCheckpointException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,26 +141,7 @@ class CheckpointCodecTest {
 
   @Test
   void theFittedClassifierTravelsWithTheNetItWasFittedOn() throws Exception {
-    java.util.Random random = new java.util.Random(1);
-    List<double[]> values = new java.util.ArrayList<>();
-    float[][] embeddings = new float[8][CONFIG.embeddingDim()];
-    List<String> labels = new java.util.ArrayList<>();
-    List<String> entities = new java.util.ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      double[] v = new double[40];
-      for (int t = 0; t < v.length; t++) {
-        v[t] = (i % 2 == 0 ? Math.sin(t) : 0) + random.nextGaussian() * 0.1;
-      }
-      values.add(v);
-      for (int j = 0; j < embeddings[i].length; j++) {
-        embeddings[i][j] = (float) random.nextGaussian();
-      }
-      labels.add(i % 2 == 0 ? "wave" : "flat");
-      entities.add("e" + i);
-    }
-    io.foresight.minirocket.MiniRocket rocket = io.foresight.minirocket.MiniRocket.fit(values, 0);
-    io.foresight.classify.FittedClassifier fitted =
-        io.foresight.classify.FittedClassifier.fit(rocket, rocket.transform(values), embeddings, labels, entities);
+    FittedClassifier fitted = CheckpointForge.classifier(CONFIG.embeddingDim());
     Checkpoint decoded = CheckpointCodec.decode(CheckpointCodec.encode(checkpoint.withClassifier(fitted)));
     assertThat(decoded.classifier()).isNotNull();
     assertThat(decoded.classifier().classes()).containsExactly("flat", "wave");
@@ -164,12 +149,115 @@ class CheckpointCodecTest {
     assertThat(decoded.classifier().quality()).isEqualTo(fitted.quality());
     assertThat(CheckpointCodec.decode(encoded).classifier()).isNull();
 
-    float[][] narrow = new float[8][3];
-    io.foresight.classify.FittedClassifier misfit =
-        io.foresight.classify.FittedClassifier.fit(rocket, rocket.transform(values), narrow, labels, entities);
+    FittedClassifier misfit = CheckpointForge.classifier(3);
     assertThatThrownBy(() -> checkpoint.withClassifier(misfit))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("embedding dimensions");
+  }
+
+  // Forged checkpoints below carry a valid digest: only the checks behind it can refuse them.
+
+  @Test
+  void aHeaderWithoutItsConfigTokenizerOrVersionIsCorruptNotANullPointer() {
+    Map<String, String> said =
+        Map.of("config", "no model config", "tokenizer", "no tokenizer", "modelVersion", "no modelVersion");
+    for (Map.Entry<String, String> field : said.entrySet()) {
+      CheckpointForge missing = CheckpointForge.of(checkpoint);
+      missing.header.remove(field.getKey());
+      assertRejected(missing.bytes(), Reason.HEADER, field.getValue());
+      CheckpointForge nulled = CheckpointForge.of(checkpoint);
+      nulled.header.putNull(field.getKey());
+      assertRejected(nulled.bytes(), Reason.HEADER, field.getValue());
+    }
+    CheckpointForge nullName = CheckpointForge.of(checkpoint);
+    nullName.header.putArray("classNames").addNull().add("b");
+    assertRejected(nullName.bytes(), Reason.HEADER, "class name");
+    CheckpointForge nullMetric = CheckpointForge.of(checkpoint);
+    nullMetric.header.putObject("metrics").putNull("loss");
+    assertRejected(nullMetric.bytes(), Reason.HEADER, "metric");
+    CheckpointForge noEncoder = CheckpointForge.of(checkpoint);
+    ((ObjectNode) noEncoder.header.get("config")).remove("encoder");
+    assertRejected(noEncoder.bytes(), Reason.HEADER, "encoder");
+  }
+
+  @Test
+  void sizesAboveTheirBoundsAreRefusedBeforeAnyNetIsBuilt() {
+    for (String size : List.of("channels", "blocks", "kernel", "projectionDim", "numClasses")) {
+      CheckpointForge huge = CheckpointForge.of(checkpoint);
+      ((ObjectNode) huge.header.get("config")).put(size, 1_000_000);
+      assertRejected(huge.bytes(), Reason.HEADER, size + " 1000000 is above the limit");
+    }
+    CheckpointForge bins = CheckpointForge.of(checkpoint);
+    ((ObjectNode) bins.header.get("tokenizer")).put("vocabulary", 1_000_000);
+    assertRejected(bins.bytes(), Reason.HEADER, "vocabulary must be between 2 and 65536");
+    CheckpointForge infinite = CheckpointForge.of(checkpoint);
+    ((ObjectNode) infinite.header.get("tokenizer")).put("limit", Double.POSITIVE_INFINITY);
+    assertRejected(infinite.bytes(), Reason.HEADER, "limit");
+  }
+
+  @Test
+  void sectionsMustBeTheArchitecturesPartsEachAsLongAsItsParameters() {
+    // Within every bound, yet a net of some GB: the 8-channel sections cannot hold it.
+    CheckpointForge large = CheckpointForge.of(checkpoint);
+    ((ObjectNode) large.header.get("config")).put("channels", ModelConfig.MAX_CHANNELS).put("blocks", 8);
+    assertRejected(large.bytes(), Reason.SECTIONS, "fewer than the");
+
+    CheckpointForge missing = CheckpointForge.of(checkpoint);
+    missing.sections.removeIf(s -> s.getKey().equals(ForesightNet.PROJECTION_HEAD));
+    assertRejected(missing.bytes(), Reason.SECTIONS, "no 'projection' part");
+
+    CheckpointForge none = CheckpointForge.of(checkpoint);
+    none.sections.clear();
+    assertRejected(none.bytes(), Reason.SECTIONS, "no 'encoder' part");
+
+    CheckpointForge renamed = CheckpointForge.of(checkpoint);
+    renamed.sections.set(1, Map.entry("nxet", renamed.section(ForesightNet.NEXT_HEAD)));
+    assertRejected(renamed.bytes(), Reason.SECTIONS, "'nxet' has no place");
+
+    CheckpointForge twice = CheckpointForge.of(checkpoint);
+    twice.sections.add(Map.entry(ForesightNet.NEXT_HEAD, twice.section(ForesightNet.NEXT_HEAD)));
+    assertRejected(twice.bytes(), Reason.LAYOUT, "appears twice");
+  }
+
+  @Test
+  void versionsOutsideZeroToTwoToThe53AreRefused() throws IOException {
+    for (long version : new long[] {Long.MAX_VALUE, Checkpoint.MAX_VERSION + 1, -1, Long.MIN_VALUE}) {
+      CheckpointForge forged = CheckpointForge.of(checkpoint);
+      forged.header.put("modelVersion", version);
+      assertRejected(forged.bytes(), Reason.VERSION, "model version " + version + " is outside");
+    }
+    for (long version : new long[] {0, Checkpoint.MAX_VERSION}) {
+      CheckpointForge forged = CheckpointForge.of(checkpoint);
+      forged.header.put("modelVersion", version);
+      assertThat(CheckpointCodec.decode(forged.bytes()).modelVersion()).isEqualTo(version);
+    }
+    assertThatThrownBy(() -> checkpoint.withVersion(Checkpoint.MAX_VERSION + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aClassifierThatIsGarbageOrReadsAnotherEmbeddingIsRefused() {
+    CheckpointForge garbage = CheckpointForge.of(checkpoint);
+    garbage.classifier = new byte[] {0, 2, 0, 1, 'a'};
+    assertRejected(garbage.bytes(), Reason.CLASSIFIER, "unreadable fitted classifier");
+
+    CheckpointForge misfit = CheckpointForge.of(checkpoint);
+    misfit.classifier = FittedClassifierCodec.encode(CheckpointForge.classifier(3));
+    assertRejected(misfit.bytes(), Reason.CLASSIFIER, "3 embedding dimensions");
+  }
+
+  @Test
+  void classNamesThatDoNotMatchTheHeadAreRefused() {
+    CheckpointForge forged = CheckpointForge.of(checkpoint);
+    forged.header.putArray("classNames").add("a");
+    assertRejected(forged.bytes(), Reason.HEADER, "1 class names for a classifier head of 2 outputs");
+  }
+
+  private static void assertRejected(byte[] bytes, Reason reason, String message) {
+    assertThatThrownBy(() -> CheckpointCodec.decode(bytes))
+        .isInstanceOfSatisfying(
+            CorruptCheckpointException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+        .hasMessageContaining(message);
   }
 
   @Test
