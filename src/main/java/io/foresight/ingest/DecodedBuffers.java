@@ -38,7 +38,7 @@ final class DecodedBuffers {
 
   /** Caches (or re-measures, after it changed) the entity's state, evicting the least recently used. */
   void put(String entity, EntityBuffer buffer) {
-    long cost = cost(buffer);
+    long cost = cost(entity, buffer);
     Slot old = slots.get(entity); // also marks it the most recently used
     if (old != null && old.buffer == buffer && old.bytes == cost) {
       return; // a sliding buffer after every record: nothing to re-measure
@@ -80,9 +80,13 @@ final class DecodedBuffers {
     return bytes;
   }
 
-  /** The arrays an entity's state holds, roughly: its steps and its pending window starts. */
-  private static long cost(EntityBuffer buffer) {
-    return 4L * buffer.values.length + 8L * buffer.startsCapacity() + 128;
+  /**
+   * What an entry holds, roughly: the entity's steps and pending window starts, its key (a String of
+   * up to 4 KiB: a budget that left keys out could be exceeded many times over by long keys), and the
+   * map entry and object headers.
+   */
+  static long cost(String entity, EntityBuffer buffer) {
+    return 4L * buffer.values.length + 8L * buffer.startsCapacity() + 2L * entity.length() + 128;
   }
 
   private record Slot(EntityBuffer buffer, long bytes) {}

@@ -16,7 +16,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * the open sequence in order, at most {@code maxLength}.
  *
  * <p>Binary layout, big-endian except the steps, version 1 (header fields at fixed offsets, so that the sequence-mode
- * punctuator reads {@link #size(byte[])} and {@link #lastArrivalMs(byte[])} without decoding steps):
+ * punctuator reads {@link #size(byte[])}, {@link #lastArrivalMs(byte[])} and {@link #lastRecordTs(byte[])}
+ * without decoding steps):
  *
  * <pre>
  * offset size
@@ -251,6 +252,11 @@ final class EntityBuffer {
   /** Buffered steps of an encoded state, read from the header alone. */
   static int size(byte[] bytes) {
     return ByteBuffer.wrap(bytes).getInt(SIZE_OFFSET);
+  }
+
+  /** Record timestamp of an encoded state's last input record that added steps, from the header alone. */
+  static long lastRecordTs(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).getLong(ARRIVAL_OFFSET + 8);
   }
 
   /** Wall-clock millis of an encoded state's last accepted step, read from the header alone. */

@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param mode sliding or sequence
  * @param length sliding window length in steps, at least 2 (512 to 30 720 typical)
  * @param hop sliding: new steps between two windows, at least 1
- * @param gapMs sequence: inactivity (wall clock since the last arrival, or event time between two
- *     consecutive steps) that closes a sequence, at least 1 ms
+ * @param gapMs sequence: inactivity (in record time, or event time between two consecutive steps;
+ *     see {@code WindowingProcessor}) that closes a sequence, at least 1 ms
  * @param maxLength sequence: most steps in one sequence window, at least 2
  * @param maxChunk most values accepted in one input record, at least 1
  */

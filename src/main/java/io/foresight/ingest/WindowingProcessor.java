@@ -54,10 +54,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <h2>Sequence mode</h2>
  *
  * A sequence closes at its {@code end} marker, when it reaches {@code maxLength} steps (the next step
- * starts a new sequence), and after inactivity: when no step has been accepted for {@code gapMs} of
- * wall-clock time (a wall-clock punctuator every min(gapMs / 2, 1 s), and the same check when the next
- * record arrives), or when two consecutive steps lie more than {@code gapMs} apart in event time (so a
- * replay of history cuts the same sequences as the live stream did).
+ * starts a new sequence), when two consecutive steps lie more than {@code gapMs} apart in event time
+ * ({@code ts}), and after inactivity, measured in record time so that a restart or a replay cuts the
+ * same sequences the live stream did:
+ *
+ * <ul>
+ *   <li>when the entity's next record is {@code gapMs} or more younger (record timestamp) than the
+ *       last one that brought it steps;
+ *   <li>when the task's stream time (the newest record timestamp it has seen since it started) is
+ *       {@code gapMs} past the entity's last record: a device fell silent while others go on;
+ *   <li>when the task has received nothing at all for {@code gapMs} of wall-clock time and the entity
+ *       none for as long: the whole partition fell silent, so no later record can still be on its way.
+ * </ul>
+ *
+ * A wall-clock punctuator checks the last two every min(gapMs / 2, 1 s). Why not the wall clock alone
+ * (as before): after an outage longer than the gap, every open sequence was cut at restart, and the
+ * backlog's next steps began new sequences. Now a restarted task waits {@code gapMs} of wall clock
+ * before it trusts silence, and its backlog drives stream time. Stream time follows the producers'
+ * clocks: one producer far ahead of the others closes their sequences early.
  *
  * <h2>Commits</h2>
  *
@@ -98,6 +112,10 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   private final DecodedBuffers decoded = new DecodedBuffers(DecodedBuffers.DEFAULT_BUDGET_BYTES);
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
+  /** The newest record timestamp this task has seen since it was initialised. */
+  private long streamTime = Long.MIN_VALUE;
+  /** Wall-clock time this task last received a record (or was initialised). */
+  private long lastRecordWallMs;
 
   WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics) {
     this(spec, tokenizer, metrics, WindowSpec.DEFAULT_MAX_REQUEST_BYTES);
@@ -116,6 +134,8 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
     this.context = context;
     this.store = context.getStateStore(WindowingTopology.STORE);
     decoded.clear(); // a re-initialised task may have had its store restored from the changelog
+    streamTime = Long.MIN_VALUE;
+    lastRecordWallMs = context.currentSystemTimeMs();
     if (!sliding) {
       context.schedule(
           Duration.ofMillis(spec.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::closeInactive);
@@ -129,6 +149,8 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    streamTime = Math.max(streamTime, record.timestamp());
+    lastRecordWallMs = context.currentSystemTimeMs();
     if (record.key() != null && record.key().length > WindowSpec.MAX_KEY_BYTES) {
       reject(record, Reason.OVERSIZED_KEY, "the key is " + record.key().length + " bytes; at most "
           + WindowSpec.MAX_KEY_BYTES + " are accepted, so that every window fits a Kafka request");
@@ -174,7 +196,8 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
     }
     long now = context.currentSystemTimeMs();
     boolean changed = false;
-    if (!sliding && buffer.size > 0 && (skip < n || p.end) && now - buffer.lastArrivalMs >= spec.gapMs()) {
+    if (!sliding && buffer.size > 0 && (skip < n || p.end)
+        && record.timestamp() - buffer.lastRecordTs >= spec.gapMs()) {
       emitSequence(entity, buffer, Cause.GAP, buffer.lastRecordTs);
       changed = true;
     }
@@ -289,11 +312,19 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
 
   /** Wall-clock punctuator (sequence mode): closes the sequences of entities inactive for gapMs. */
   private void closeInactive(long now) {
+    long gap = spec.gapMs();
+    boolean partitionSilent = now - lastRecordWallMs >= gap;
     List<String> due = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> entry = all.next();
-        if (EntityBuffer.size(entry.value) > 0 && now - EntityBuffer.lastArrivalMs(entry.value) >= spec.gapMs()) {
+        if (EntityBuffer.size(entry.value) == 0) {
+          continue;
+        }
+        long lastRecord = EntityBuffer.lastRecordTs(entry.value);
+        boolean streamPassed = streamTime != Long.MIN_VALUE && streamTime - lastRecord >= gap;
+        boolean silent = partitionSilent && now - EntityBuffer.lastArrivalMs(entry.value) >= gap;
+        if (streamPassed || silent) {
           due.add(entry.key);
         }
       }

@@ -60,6 +60,19 @@ class DecodedBuffersTest {
     assertThat(cache.bytes()).isZero();
   }
 
+  @Test
+  void longKeysCountAgainstTheBudget() {
+    long one = cost();
+    DecodedBuffers cache = new DecodedBuffers(10 * one);
+    String longKey = "k".repeat(WindowSpec.MAX_KEY_BYTES);
+    for (int i = 0; i < 10; i++) {
+      cache.put(longKey + i, EntityBuffer.empty(SPEC));
+    }
+    // Ten 4 KiB keys beside ten 2 KiB buffers do not fit a budget of ten short-keyed entries.
+    assertThat(cache.size()).isLessThan(10);
+    assertThat(cache.bytes()).isLessThanOrEqualTo(10 * one);
+  }
+
   private static long cost() {
     DecodedBuffers probe = new DecodedBuffers(Long.MAX_VALUE);
     probe.put("x", EntityBuffer.empty(SPEC));

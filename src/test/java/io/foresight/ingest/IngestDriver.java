@@ -34,13 +34,17 @@ final class IngestDriver implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> dlq;
 
   IngestDriver(WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, Path stateDir) {
+    this(spec, tokenizer, registry, stateDir, WALL_CLOCK_START);
+  }
+
+  IngestDriver(WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, Path stateDir, Instant wallClockStart) {
     StreamsBuilder builder = new StreamsBuilder();
     WindowingTopology.build(builder, spec, tokenizer, registry);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(builder.build(), props, WALL_CLOCK_START);
+    driver = new TopologyTestDriver(builder.build(), props, wallClockStart);
     timesteps = driver.createInputTopic(Topics.TIMESTEPS, new StringSerializer(), new StringSerializer());
     rawTimesteps = driver.createInputTopic(Topics.TIMESTEPS, new ByteArraySerializer(), new ByteArraySerializer());
     windows = driver.createOutputTopic(Topics.WINDOWS, new StringDeserializer(), WindowCodec.serde().deserializer());

@@ -158,23 +158,61 @@ class WindowingTopologyTest {
   }
 
   @Test
-  void aSequenceInactiveForTheGapIsClosedByTheWallClockPunctuator() {
+  void aSilentDeviceIsClosedOnceStreamTimePassesTheGapAndASilentPartitionByTheWallClock() {
     IngestDriver in = open(WindowSpec.sequence(10_000, 100), COUNTS);
-    in.send("quiet", chunk(0, 10, 1, 2, 3), 42);
+    long t0 = IngestDriver.WALL_CLOCK_START.toEpochMilli(); // record timestamps follow the wall clock
+    in.send("quiet", chunk(0, 10, 1, 2, 3), t0);
     in.advanceWallClock(Duration.ofSeconds(5));
-    in.send("busy", step(0, 5), 43);
-    in.advanceWallClock(Duration.ofSeconds(6)); // quiet: 11 s without a step; busy: 6 s
+    in.send("busy", step(0, 5), t0 + 5_000);
+    in.advanceWallClock(Duration.ofSeconds(6)); // stream time only 5 s past quiet's last record
+    assertThat(in.windows.isEmpty()).isTrue();
+    in.send("busy", step(1, 6), t0 + 10_000); // stream time now 10 s past it
+    in.advanceWallClock(Duration.ofSeconds(1));
     List<TestRecord<String, Window>> out = in.windows.readRecordsToList();
     assertThat(out).extracting(TestRecord::value).containsExactly(new Window("quiet", 0, 20, 0, range(1, 4)));
-    assertThat(out).extracting(TestRecord::timestamp).containsExactly(42L);
-    in.advanceWallClock(Duration.ofSeconds(5));
-    assertThat(in.windows()).containsExactly(new Window("busy", 0, 0, 0, new float[] {5}));
+    assertThat(out).extracting(TestRecord::timestamp).containsExactly(t0);
+    // Nothing more arrives: after the gap of wall clock with no record at all, busy is closed too.
+    in.advanceWallClock(Duration.ofSeconds(8));
+    assertThat(in.windows.isEmpty()).isTrue();
+    in.advanceWallClock(Duration.ofSeconds(1));
+    assertThat(in.windows()).containsExactly(new Window("busy", 0, 1, 0, new float[] {5, 6}));
     assertThat(counter("foresight.ingest.sequences.closed", "cause", "gap")).isEqualTo(2);
 
     // The end marker after the gap closes nothing: it is ignored and counted.
-    in.send("quiet", end(20), 44);
+    in.send("quiet", end(20), t0 + 21_000);
     assertThat(in.windows.isEmpty()).isTrue();
     assertThat(counter("foresight.ingest.end.ignored", "reason", "empty")).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordTheGapYoungerThanItsEntitysLastClosesTheOpenSequence() {
+    IngestDriver in = open(WindowSpec.sequence(10_000, 100), COUNTS);
+    in.send("e", step(0, 1), 1_000);
+    in.send("e", step(5, 2), 11_000); // steps 5 ms apart, records 10 s apart
+    assertThat(in.windows()).containsExactly(new Window("e", 0, 0, 0, new float[] {1}));
+  }
+
+  @Test
+  void anOutageLongerThanTheGapDoesNotCutTheSequencesItsBacklogContinues() {
+    WindowSpec spec = WindowSpec.sequence(10_000, 100);
+    IngestDriver first = open(spec, COUNTS);
+    TestOutputTopic<String, byte[]> changelog = first.driver.createOutputTopic(
+        "ingest-test-" + WindowingTopology.STORE + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
+    long t0 = IngestDriver.WALL_CLOCK_START.toEpochMilli();
+    first.send("e", chunk(0, 10, 1, 2), t0);
+    List<KeyValue<String, byte[]>> log = changelog.readKeyValuesToList();
+    first.close();
+
+    // An hour later ingest restarts, its state restored; the producers' backlog is still to be read.
+    ingest = new IngestDriver(spec, COUNTS, registry, stateDir.resolve("restarted"),
+        IngestDriver.WALL_CLOCK_START.plus(Duration.ofHours(1)));
+    KeyValueStore<String, byte[]> store = ingest.driver.getKeyValueStore(WindowingTopology.STORE);
+    log.forEach(kv -> store.put(kv.key, kv.value));
+    ingest.advanceWallClock(Duration.ofSeconds(2)); // punctuations before the backlog arrives
+    assertThat(ingest.windows.isEmpty()).isTrue();
+    ingest.send("e", chunk(20, 10, 3, 4), t0 + 2_000); // the backlog, 2 s after the last record
+    ingest.send("e", end(30), t0 + 2_010);
+    assertThat(ingest.windows()).containsExactly(new Window("e", 0, 30, 0, new float[] {1, 2, 3, 4}));
   }
 
   @Test
