@@ -41,6 +41,11 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--entity-ttl", defaultValue = "7d",
+      description = "Forget an entity's state after this long without a record (record time), so state"
+          + " does not keep every device ever seen; e.g. 12h, 30d (default: ${DEFAULT-VALUE}).")
+  java.time.Duration entityTtl;
+
   @Override
   public Integer call() throws Exception {
     Map<String, Object> client = kafka.settings().clientProperties();
@@ -55,7 +60,7 @@ final class IngestCommand implements Callable<Integer> {
     IngestService service =
         new IngestService(
             client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("ingest"),
-            threads, windows.spec(WindowOptions.Mode.sliding), steps, server.registry());
+            threads, windows.spec(WindowOptions.Mode.sliding), steps, entityTtl, server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("streams", service::ready);
     server.addLivenessCheck("streams", service::alive);

@@ -17,8 +17,10 @@ import java.util.Map;
  *       forwarded to {@code foresight.windows}.
  *   <li>{@code foresight.ingest.window.length} (distribution summary, tag {@code mode}): steps per
  *       forwarded window.
- *   <li>{@code foresight.ingest.timesteps.dropped} (counter, tag {@code reason} = duplicate): steps
- *       dropped because their event time was already accepted for their entity.
+ *   <li>{@code foresight.ingest.timesteps.dropped} (counter, tag {@code reason} = duplicate | expired):
+ *       steps dropped because their event time was already accepted for their entity, or because their
+ *       entity was forgotten after the entity TTL with a sliding window still partial.
+ *   <li>{@code foresight.ingest.entities.expired} (counter): entities forgotten after the entity TTL.
  *   <li>{@code foresight.ingest.sequences.closed} (counter, tag {@code cause} = end | gap | max-length):
  *       sequence-mode windows by what closed them.
  *   <li>{@code foresight.ingest.end.ignored} (counter, tag {@code reason} = empty | sliding): end markers
@@ -48,6 +50,8 @@ final class IngestMetrics {
   final Counter duplicates;
   final Counter endOnEmpty;
   final Counter endWhileSliding;
+  final Counter entitiesExpired;
+  final Counter expiredSteps;
   final DeadLetters deadLetters;
   private final Map<Cause, Counter> closed = new EnumMap<>(Cause.class);
 
@@ -65,12 +69,19 @@ final class IngestMetrics {
         .tag("mode", mode.tag())
         .register(registry);
     duplicates = Counter.builder("foresight.ingest.timesteps.dropped")
-        .description("Steps dropped because their event time was already accepted")
+        .description("Steps dropped: their event time already accepted, or their entity forgotten")
         .tag("reason", "duplicate")
         .register(registry);
     endOnEmpty = Counter.builder("foresight.ingest.end.ignored")
         .description("End markers that closed nothing")
         .tag("reason", "empty")
+        .register(registry);
+    entitiesExpired = Counter.builder("foresight.ingest.entities.expired")
+        .description("Entities forgotten after the entity TTL of silence")
+        .register(registry);
+    expiredSteps = Counter.builder("foresight.ingest.timesteps.dropped")
+        .description("Steps dropped: their event time already accepted, or their entity forgotten")
+        .tag("reason", "expired")
         .register(registry);
     endWhileSliding = Counter.builder("foresight.ingest.end.ignored")
         .description("End markers that closed nothing")

@@ -28,9 +28,18 @@ public final class IngestService implements AutoCloseable {
   private final KafkaStreams streams;
   private final StreamsHealth health;
 
+  /** An ingest service that forgets entities after {@link WindowingTopology.Limits#DEFAULT_ENTITY_TTL}. */
   public IngestService(
       Map<String, Object> kafka, String applicationId, Path stateDir, int threads, WindowSpec spec,
       Tokenizer tokenizer, MeterRegistry registry) {
+    this(kafka, applicationId, stateDir, threads, spec, tokenizer,
+        WindowingTopology.Limits.DEFAULT_ENTITY_TTL, registry);
+  }
+
+  /** @param entityTtl silence after which an entity's state is forgotten */
+  public IngestService(
+      Map<String, Object> kafka, String applicationId, Path stateDir, int threads, WindowSpec spec,
+      Tokenizer tokenizer, Duration entityTtl, MeterRegistry registry) {
     Properties props = StreamsApps.properties(kafka, applicationId, stateDir, threads);
     int maxRequest = maxRequestBytes(props);
     if (spec.largestWindowRecordBytes() > maxRequest) {
@@ -41,7 +50,8 @@ public final class IngestService implements AutoCloseable {
               + " (and the topic's max.message.bytes)");
     }
     StreamsBuilder builder = new StreamsBuilder();
-    WindowingTopology.build(builder, spec, tokenizer, registry, maxRequest);
+    WindowingTopology.build(
+        builder, spec, tokenizer, registry, new WindowingTopology.Limits(maxRequest, entityTtl));
     StreamsErrorHandlers.install(props, "ingest", registry);
     this.streams = new KafkaStreams(builder.build(), props);
     this.health = new StreamsHealth(streams, "ingest", registry);

@@ -106,6 +106,7 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
 
   private final WindowSpec spec;
   private final int maxRecordBytes;
+  private final long entityTtlMs;
   private final IngestMetrics metrics;
   private final TimestepParser parser;
   private final boolean sliding;
@@ -118,11 +119,12 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   private long lastRecordWallMs;
 
   WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics) {
-    this(spec, tokenizer, metrics, WindowSpec.DEFAULT_MAX_REQUEST_BYTES);
+    this(spec, tokenizer, metrics, WindowingTopology.Limits.defaults());
   }
 
-  WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics, int maxRecordBytes) {
-    this.maxRecordBytes = maxRecordBytes;
+  WindowingProcessor(WindowSpec spec, Tokenizer tokenizer, IngestMetrics metrics, WindowingTopology.Limits limits) {
+    this.maxRecordBytes = limits.maxRecordBytes();
+    this.entityTtlMs = limits.entityTtl().toMillis();
     this.spec = spec;
     this.metrics = metrics;
     this.parser = new TimestepParser(tokenizer, spec.maxChunk());
@@ -140,6 +142,9 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       context.schedule(
           Duration.ofMillis(spec.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::closeInactive);
     }
+    context.schedule(
+        Duration.ofMillis(Math.max(1_000, Math.min(entityTtlMs / 4, 3_600_000))),
+        PunctuationType.WALL_CLOCK_TIME, this::expireSilent);
   }
 
   @Override
@@ -313,7 +318,6 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   /** Wall-clock punctuator (sequence mode): closes the sequences of entities inactive for gapMs. */
   private void closeInactive(long now) {
     long gap = spec.gapMs();
-    boolean partitionSilent = now - lastRecordWallMs >= gap;
     List<String> due = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       while (all.hasNext()) {
@@ -321,10 +325,7 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
         if (EntityBuffer.size(entry.value) == 0) {
           continue;
         }
-        long lastRecord = EntityBuffer.lastRecordTs(entry.value);
-        boolean streamPassed = streamTime != Long.MIN_VALUE && streamTime - lastRecord >= gap;
-        boolean silent = partitionSilent && now - EntityBuffer.lastArrivalMs(entry.value) >= gap;
-        if (streamPassed || silent) {
+        if (inactive(entry.value, gap, now)) {
           due.add(entry.key);
         }
       }
@@ -333,6 +334,50 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       EntityBuffer buffer = load(entity);
       emitSequence(entity, buffer, Cause.GAP, buffer.lastRecordTs);
       save(entity, buffer);
+    }
+  }
+
+  /**
+   * Whether an entity's encoded state has been inactive for {@code thresholdMs}: the task's stream time
+   * that far past its last record, or the whole partition and the entity silent that long by the wall
+   * clock (the rules of the class comment).
+   */
+  private boolean inactive(byte[] state, long thresholdMs, long now) {
+    long lastRecord = EntityBuffer.lastRecordTs(state);
+    boolean streamPassed =
+        streamTime != Long.MIN_VALUE && lastRecord != EntityBuffer.NONE && streamTime - lastRecord >= thresholdMs;
+    boolean silent = now - lastRecordWallMs >= thresholdMs && now - EntityBuffer.lastArrivalMs(state) >= thresholdMs;
+    return streamPassed || silent;
+  }
+
+  /**
+   * Wall-clock punctuator (every quarter of the TTL, 1 s to 1 h): forgets entities silent for the
+   * entity TTL, so that state and changelog do not keep every device ever seen. An open sequence is
+   * emitted first; the steps of a partial sliding window are dropped and counted. A forgotten entity
+   * that comes back starts afresh (window sequence numbers from 0, no memory of its last timestamp).
+   */
+  private void expireSilent(long now) {
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        if (inactive(entry.value, entityTtlMs, now)) {
+          expired.add(entry.key);
+        }
+      }
+    }
+    for (String entity : expired) {
+      EntityBuffer buffer = load(entity);
+      if (!sliding && buffer.size > 0) {
+        emitSequence(entity, buffer, Cause.GAP, buffer.lastRecordTs);
+      } else if (sliding) {
+        // Steps not yet in any emitted window: since the last window, or all of them before the first.
+        int unemitted = buffer.nextSequence > 0 ? spec.hop() - buffer.untilEmit : buffer.size;
+        metrics.expiredSteps.increment(Math.max(0, unemitted));
+      }
+      store.delete(entity);
+      decoded.remove(entity);
+      metrics.entitiesExpired.increment();
     }
   }
 

@@ -5,6 +5,7 @@ import io.foresight.wire.Topics;
 import io.foresight.wire.Window;
 import io.foresight.wire.WindowCodec;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,6 +43,30 @@ public final class WindowingTopology {
   /** Name of the windowing processor node. */
   public static final String PROCESSOR = "ingest-windowing";
 
+  /**
+   * What bounds ingest's outputs and state.
+   *
+   * @param maxRecordBytes the producer's {@code max.request.size}: dead letters are cut to fit it
+   * @param entityTtl an entity that sent nothing for this long (record time, see {@link
+   *     WindowingProcessor}) is forgotten: its state is deleted (a tombstone in the changelog)
+   */
+  public record Limits(int maxRecordBytes, Duration entityTtl) {
+
+    /** Entities are forgotten after a week of silence. */
+    public static final Duration DEFAULT_ENTITY_TTL = Duration.ofDays(7);
+
+    public Limits {
+      if (maxRecordBytes <= WindowSpec.RECORD_OVERHEAD_BYTES || entityTtl.toMillis() < 1) {
+        throw new IllegalArgumentException("limits must leave room for a record and a positive TTL: "
+            + maxRecordBytes + " bytes, " + entityTtl);
+      }
+    }
+
+    public static Limits defaults() {
+      return new Limits(WindowSpec.DEFAULT_MAX_REQUEST_BYTES, DEFAULT_ENTITY_TTL);
+    }
+  }
+
   private WindowingTopology() {}
 
   /**
@@ -52,16 +77,12 @@ public final class WindowingTopology {
    * @param registry where the meters listed in {@link IngestMetrics} are registered
    */
   public static void build(StreamsBuilder builder, WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry) {
-    build(builder, spec, tokenizer, registry, WindowSpec.DEFAULT_MAX_REQUEST_BYTES);
+    build(builder, spec, tokenizer, registry, Limits.defaults());
   }
 
-  /**
-   * Adds the ingest topology to {@code builder}.
-   *
-   * @param maxRecordBytes the producer's {@code max.request.size}: dead letters are cut to fit it
-   */
+  /** Adds the ingest topology to {@code builder}, its outputs and state bounded by {@code limits}. */
   public static void build(
-      StreamsBuilder builder, WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, int maxRecordBytes) {
+      StreamsBuilder builder, WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, Limits limits) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(tokenizer, "tokenizer");
     IngestMetrics metrics = new IngestMetrics(registry, spec.mode());
@@ -72,7 +93,7 @@ public final class WindowingTopology {
 
     KStream<Object, Object> out = builder
         .stream(Topics.TIMESTEPS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-timesteps"))
-        .process(() -> new WindowingProcessor(spec, tokenizer, metrics, maxRecordBytes), Named.as(PROCESSOR), STORE);
+        .process(() -> new WindowingProcessor(spec, tokenizer, metrics, limits), Named.as(PROCESSOR), STORE);
     out.split(Named.as("ingest-"))
         .branch(
             (key, value) -> value instanceof Window,

@@ -38,8 +38,13 @@ final class IngestDriver implements AutoCloseable {
   }
 
   IngestDriver(WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, Path stateDir, Instant wallClockStart) {
+    this(spec, tokenizer, registry, stateDir, wallClockStart, WindowingTopology.Limits.defaults());
+  }
+
+  IngestDriver(WindowSpec spec, Tokenizer tokenizer, MeterRegistry registry, Path stateDir, Instant wallClockStart,
+      WindowingTopology.Limits limits) {
     StreamsBuilder builder = new StreamsBuilder();
-    WindowingTopology.build(builder, spec, tokenizer, registry);
+    WindowingTopology.build(builder, spec, tokenizer, registry, limits);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -43,7 +43,8 @@ class IngestServiceTest {
   @Test
   void aDeadLetterTooLargeForARequestIsCutToFitWithItsOriginalSizeInAHeader() {
     StreamsBuilder builder = new StreamsBuilder();
-    WindowingTopology.build(builder, WindowSpec.sliding(4, 4), Tokenizer.integer(41), new SimpleMeterRegistry(), 16_384);
+    WindowingTopology.build(builder, WindowSpec.sliding(4, 4), Tokenizer.integer(41), new SimpleMeterRegistry(),
+        new WindowingTopology.Limits(16_384, WindowingTopology.Limits.DEFAULT_ENTITY_TTL));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -216,6 +216,33 @@ class WindowingTopologyTest {
   }
 
   @Test
+  void anEntitySilentForTheTtlIsForgottenAndComesBackAfresh() {
+    ingest = new IngestDriverWithTtl().open(WindowSpec.sliding(3, 3), Duration.ofHours(1));
+    long t0 = IngestDriver.WALL_CLOCK_START.toEpochMilli();
+    ingest.send("gone", chunk(0, 1, 1, 2, 3, 4), t0); // one window, one step of the next
+    ingest.send("stays", step(0, 1), t0);
+    assertThat(ingest.windows()).hasSize(1);
+    KeyValueStore<String, byte[]> store = ingest.driver.getKeyValueStore(WindowingTopology.STORE);
+    ingest.advanceWallClock(Duration.ofMinutes(30));
+    ingest.send("stays", step(1, 2), t0 + 3_600_000); // stream time an hour past "gone"
+    ingest.advanceWallClock(Duration.ofMinutes(15)); // the next expiry check
+    assertThat(store.get("gone")).isNull();
+    assertThat(store.get("stays")).isNotNull();
+    assertThat(counter("foresight.ingest.entities.expired")).isEqualTo(1);
+    assertThat(counter("foresight.ingest.timesteps.dropped", "reason", "expired")).isEqualTo(1);
+    ingest.send("gone", chunk(0, 1, 7, 8, 9), t0 + 3_700_000); // the same ts again: accepted afresh
+    assertThat(ingest.windows()).containsExactly(new Window("gone", 0, 2, 0, new float[] {7, 8, 9}));
+  }
+
+  /** An ingest driver with an entity TTL, on this test's registry and state directory. */
+  private final class IngestDriverWithTtl {
+    IngestDriver open(WindowSpec spec, Duration ttl) {
+      return new IngestDriver(spec, COUNTS, registry, stateDir, IngestDriver.WALL_CLOCK_START,
+          new WindowingTopology.Limits(WindowSpec.DEFAULT_MAX_REQUEST_BYTES, ttl));
+    }
+  }
+
+  @Test
   void anEventTimeGapBetweenConsecutiveStepsStartsANewSequence() {
     IngestDriver in = open(WindowSpec.sequence(1_000, 100), COUNTS);
     in.send("e", chunk(0, 100, 1, 2), 1);
