@@ -55,6 +55,9 @@ final class IngestCommand implements Callable<Integer> {
           default -> throw new IllegalArgumentException("--tokenizer must be integer or real, not " + tokenizer);
         };
     MetricsServer server = MetricsServer.start(metrics.port(), "ingest");
+    // Not ready until the real check below replaces this one: with no checks at all,
+    // /health/ready answers 200 while the service is still being built.
+    server.addReadinessCheck("streams", () -> false);
     StreamsBuilder builder = new StreamsBuilder();
     WindowingTopology.build(builder, windows.spec(WindowOptions.Mode.sliding), steps, server.registry());
     KafkaStreams streams =
