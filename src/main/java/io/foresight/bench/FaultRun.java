@@ -105,11 +105,6 @@ public final class FaultRun {
       double stepsPerSecond, double pauseSeconds, double readyTimeoutSeconds, double settleTimeoutSeconds,
       List<String> serviceKafkaProperties) {
 
-    /** The given size with the defaults of {@code bench faults} for the rest. */
-    public static Settings of(int entities, int steps, int kills, long seed, Path dir) {
-      return new Settings(entities, steps, kills, seed, dir, 64, 32, 16, 10_000, 2, 180, 600, List.of());
-    }
-
     public Settings {
       if (kills < 0 || chunk < 1 || !(stepsPerSecond > 0)) {
         throw new IllegalArgumentException("kills >= 0, chunk >= 1 and a positive rate, please");

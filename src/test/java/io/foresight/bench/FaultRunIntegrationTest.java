@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault suite, small: broker, ingest, scorer and trainer as JVMs of their own, each killed with
  * SIGKILL twice while a 24,000-step replay flows, and every output counted afterwards: no window,
  * embedding or classification lost or duplicated, model versions only rising, every restarted trainer
- * resuming the latest checkpoint. About 3 minutes on 2 cores. Run alone with {@code mvn -B verify
+ * resuming the latest checkpoint. About 2.5 minutes on 2 cores. Run alone with {@code mvn -B verify
  * -Dit.test=FaultRunIntegrationTest -Dtest=skip -Dsurefire.failIfNoSpecifiedTests=false}.
  *
  * <p>The services' consumers get a 10 s session timeout instead of 45 s: a consumer killed with
