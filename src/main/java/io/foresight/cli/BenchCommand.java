@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       BenchMiniRocketCommand.class,
       BenchIngestCommand.class,
       BenchScorerCommand.class,
-      BenchE2eCommand.class
+      BenchE2eCommand.class,
+      BenchFaultsCommand.class
     })
 final class BenchCommand implements Runnable {
   @Override

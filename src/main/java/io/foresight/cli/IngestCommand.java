@@ -57,6 +57,9 @@ final class IngestCommand implements Callable<Integer> {
           default -> throw new IllegalArgumentException("--tokenizer must be integer or real, not " + tokenizer);
         };
     MetricsServer server = metrics.start("ingest");
+    // Not ready until the real check below replaces this one: with no checks at all,
+    // /health/ready answers 200 while the service is still being built.
+    server.addReadinessCheck("streams", () -> false);
     IngestService service =
         new IngestService(
             client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("ingest"),

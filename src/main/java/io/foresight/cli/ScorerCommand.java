@@ -41,6 +41,9 @@ final class ScorerCommand implements Callable<Integer> {
         client, List.of(Topics.WINDOWS, Topics.MODELS, Topics.CLASSIFICATIONS, Topics.EMBEDDINGS, Topics.DLQ));
     Services.torchThreads(torchThreads);
     MetricsServer server = metrics.start("scorer");
+    // Not ready until the real check below replaces this one: with no checks at all,
+    // /health/ready answers 200 while the service is still being built.
+    server.addReadinessCheck("scorer", () -> false);
     ScorerService service =
         new ScorerService(
             client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("scorer"),

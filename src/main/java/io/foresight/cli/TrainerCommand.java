@@ -30,6 +30,9 @@ final class TrainerCommand implements Callable<Integer> {
     Services.requireTopics(client, List.of(Topics.WINDOWS, Topics.LABELS, Topics.MODELS, Topics.DLQ));
     Services.torchThreads(torchThreads);
     MetricsServer server = metrics.start("trainer");
+    // Not ready until the real check below replaces this one: with no checks at all,
+    // /health/ready answers 200 while the service is still being built.
+    server.addReadinessCheck("model", () -> false);
     TrainerService service =
         new TrainerService(client, trainer.options(trainer.integerTokenizer()), server.registry());
     server.addReadinessCheck("model", service::ready);
