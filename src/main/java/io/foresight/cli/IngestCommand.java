@@ -41,7 +41,7 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--entity-ttl", defaultValue = "7d",
+  @Option(names = "--entity-ttl", defaultValue = "7d", converter = DurationConverter.class,
       description = "Forget an entity's state after this long without a record (record time), so state"
           + " does not keep every device ever seen; e.g. 12h, 30d (default: ${DEFAULT-VALUE}).")
   java.time.Duration entityTtl;

@@ -29,6 +29,8 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
   /** Pause after a failed poll before the next one. */
   static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
+  private final Map<org.apache.kafka.common.TopicPartition, Long> endAtStart;
+  private volatile boolean caughtUp;
   private volatile boolean running = true;
   private volatile boolean ended;
 
@@ -36,6 +38,16 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
     this.consumer = CheckpointTopic.consumerFromBeginning(kafka);
     this.modelName = modelName;
     this.holder = holder;
+    this.endAtStart = consumer.endOffsets(consumer.assignment());
+  }
+
+  /**
+   * Whether every checkpoint that was on the topic when the watcher started has been offered: until
+   * then the holder may serve an older version than the latest (version 1, without a classifier, say),
+   * and a scorer that started scoring would classify nothing with it.
+   */
+  public boolean caughtUp() {
+    return caughtUp;
   }
 
   @Override
@@ -45,6 +57,9 @@ public final class ModelWatcher implements Runnable, AutoCloseable {
         try {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
             offer(record);
+          }
+          if (!caughtUp) {
+            caughtUp = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
           }
         } catch (WakeupException | InterruptException e) {
           return; // stopping

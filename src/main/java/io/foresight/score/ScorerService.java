@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code scorer} service: a {@link ModelWatcher} thread feeding a {@link ModelHolder}, and the
- * {@link ScoringTopology} Streams app, started once the first model has loaded so that windows wait in
- * Kafka rather than in memory while there is nothing to score them with.
+ * {@link ScoringTopology} Streams app, started once the latest model on the topic has loaded (the
+ * watcher has read what was there at start) so that windows wait in Kafka rather than in memory, and
+ * are not scored with an older version, while there is nothing better to score them with.
  */
 public final class ScorerService implements AutoCloseable {
 
@@ -53,7 +54,9 @@ public final class ScorerService implements AutoCloseable {
     Thread starter =
         new Thread(
             () -> {
-              while (!models.hasModel() && !Thread.currentThread().isInterrupted()) {
+              // The latest model, not merely the first read: a scorer restarted on a topic with many
+              // versions would otherwise score its backlog with version 1 while it catches up.
+              while (!(models.hasModel() && watcher.caughtUp()) && !Thread.currentThread().isInterrupted()) {
                 try {
                   Thread.sleep(50);
                 } catch (InterruptedException e) {

@@ -51,6 +51,9 @@ class FaultRunIntegrationTest {
     assertThat(c.lost()).isZero();
     assertThat(c.duplicated()).isZero();
     assertThat(c.unexpected()).isZero();
+    // Once classifications flow, restarts do not interrupt them: a restarted trainer holds back
+    // versions without a classifier, a restarted scorer serves the latest version, not the first.
+    assertThat(c.withoutClassifierAfterFirst()).as("windows scored unclassified after the first classifier").isZero();
 
     assertThat(r.models().rising()).as("versions " + r.models().versions()).isTrue();
     assertThat(r.models().firstWithClassifier()).isNotNull();
