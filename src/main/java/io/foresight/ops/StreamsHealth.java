@@ -30,6 +30,7 @@ public final class StreamsHealth {
   static final Duration CRASH_LOOP_WINDOW = Duration.ofMinutes(5);
 
   private final KafkaStreams streams;
+  private final String service;
   private final Counter replacements;
   private final ArrayDeque<Long> recentReplacements = new ArrayDeque<>();
 
@@ -40,14 +41,18 @@ public final class StreamsHealth {
         .description("Stream threads replaced after an uncaught exception")
         .tag("service", service)
         .register(registry);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("a {} stream thread failed; replacing it", service, e);
-      replacements.increment();
-      synchronized (recentReplacements) {
-        recentReplacements.addLast(System.nanoTime());
-      }
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    this.service = service;
+    streams.setUncaughtExceptionHandler(this::threadDied);
+  }
+
+  /** The uncaught-exception handler: count the death, replace the thread. */
+  StreamThreadExceptionResponse threadDied(Throwable e) {
+    LOG.error("a {} stream thread failed; replacing it", service, e);
+    replacements.increment();
+    synchronized (recentReplacements) {
+      recentReplacements.addLast(System.nanoTime());
+    }
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
   /** Ready when running: started, its state restored, its tasks assigned. */

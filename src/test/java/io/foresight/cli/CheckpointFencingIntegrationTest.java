@@ -11,9 +11,7 @@ import io.foresight.model.ForesightNet;
 import io.foresight.model.ModelConfig;
 import io.foresight.model.SingleCpuThread;
 import io.foresight.model.Tokenizer;
-import io.foresight.ops.EmbeddedKafka;
-import io.foresight.ops.TopicAdmin;
-import io.foresight.ops.TopicDefinition;
+import io.foresight.ops.OwnBroker;
 import io.foresight.train.TrainerService;
 import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointCodec;
@@ -29,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,18 +53,15 @@ class CheckpointFencingIntegrationTest {
   private static final Tokenizer TOKENIZER = Tokenizer.integer(41);
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  private static EmbeddedKafka broker;
+  private static OwnBroker broker;
   private static Map<String, Object> kafka;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = EmbeddedKafka.start();
+    broker = OwnBroker.start();
     kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-    try (Admin admin = Admin.create(kafka)) {
-      TopicAdmin.apply(admin, TopicDefinition.load(), null);
-    }
   }
 
   @AfterAll

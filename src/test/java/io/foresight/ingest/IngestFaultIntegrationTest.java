@@ -3,7 +3,7 @@ package io.foresight.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.foresight.model.Tokenizer;
-import io.foresight.ops.SharedBroker;
+import io.foresight.ops.OwnBroker;
 import io.foresight.wire.DeadLetters;
 import io.foresight.wire.Topics;
 import io.foresight.wire.Window;
@@ -36,14 +36,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngestFaultIntegrationTest {
 
+  /** A broker of this class's own: what it writes to foresight.timesteps must not reach other tests. */
+  private static OwnBroker broker;
+
   @TempDir Path state;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void startBroker() throws Exception {
+    broker = OwnBroker.start();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
 
   @Test
   void aRejectedRecordNearTheRequestLimitIsDeadLetteredCutToFitAndTheStreamGoesOn() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String poison = "poison-" + run;
     String small = "small-" + run;
-    Map<String, Object> kafka = Map.of("bootstrap.servers", SharedBroker.bootstrapServers());
+    Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     byte[] huge = new byte[1_048_300]; // not JSON; fits a 1 MiB request alone, not with DLQ headers
     java.util.Arrays.fill(huge, (byte) 'x');
@@ -51,7 +66,7 @@ class IngestFaultIntegrationTest {
         IngestService ingest = new IngestService(kafka, "it-ingest-faults-" + run, state, 1,
             WindowSpec.sequence(60_000, 8192), Tokenizer.integer(41), registry);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-            Map.of("bootstrap.servers", SharedBroker.bootstrapServers(), "max.request.size", 2 * 1024 * 1024),
+            Map.of("bootstrap.servers", broker.bootstrapServers(), "max.request.size", 2 * 1024 * 1024),
             new StringSerializer(), new ByteArraySerializer())) {
       assignAtEnd(windows, Topics.WINDOWS);
       assignAtEnd(dlq, Topics.DLQ);
@@ -104,7 +119,7 @@ class IngestFaultIntegrationTest {
 
   private static KafkaConsumer<byte[], byte[]> consumer() {
     return new KafkaConsumer<>(
-        Map.of("bootstrap.servers", SharedBroker.bootstrapServers(),
+        Map.of("bootstrap.servers", broker.bootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

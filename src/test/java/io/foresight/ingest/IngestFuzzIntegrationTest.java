@@ -3,7 +3,7 @@ package io.foresight.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.foresight.model.Tokenizer;
-import io.foresight.ops.SharedBroker;
+import io.foresight.ops.OwnBroker;
 import io.foresight.wire.DeadLetters;
 import io.foresight.wire.Topics;
 import io.foresight.wire.Window;
@@ -49,12 +49,27 @@ class IngestFuzzIntegrationTest {
   private static final int CHUNK = 50;
   private static final String ID = "fuzz.id";
 
+  /** A broker of this class's own: what it writes to foresight.timesteps must not reach other tests. */
+  private static OwnBroker broker;
+
   @TempDir Path state;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void startBroker() throws Exception {
+    broker = OwnBroker.start();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
 
   @Test
   void fuzzedRecordsNeverStopIngestAndEveryRejectedOneIsInTheDlqWithItsReason() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> kafka = Map.of("bootstrap.servers", SharedBroker.bootstrapServers());
+    Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     WindowSpec spec = WindowSpec.sequence(600_000, 8192);
     Tokenizer tokenizer = Tokenizer.integer(41);
@@ -65,7 +80,7 @@ class IngestFuzzIntegrationTest {
     try (KafkaConsumer<byte[], byte[]> windows = consumer(); KafkaConsumer<byte[], byte[]> dlq = consumer();
         IngestService ingest = new IngestService(kafka, "it-ingest-fuzz-" + run, state, 1, spec, tokenizer, registry);
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-            Map.of("bootstrap.servers", SharedBroker.bootstrapServers(),
+            Map.of("bootstrap.servers", broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
             new ByteArraySerializer(), new ByteArraySerializer())) {
       assignAtEnd(windows, Topics.WINDOWS);
@@ -286,7 +301,7 @@ class IngestFuzzIntegrationTest {
 
   private static KafkaConsumer<byte[], byte[]> consumer() {
     return new KafkaConsumer<>(
-        Map.of("bootstrap.servers", SharedBroker.bootstrapServers(),
+        Map.of("bootstrap.servers", broker.bootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
