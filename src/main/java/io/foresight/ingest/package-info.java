@@ -4,7 +4,9 @@
  * buffer in a RocksDB store with a changelog, and sends every record it cannot use to
  * {@code foresight.dlq} with its original bytes and a reason. {@link io.foresight.ingest.WindowSpec}
  * says how windows are cut, {@link io.foresight.ingest.WindowingTopology#build} builds the topology
- * (the same method in production and under {@code TopologyTestDriver}); the Streams settings come
- * from {@link io.foresight.ops.StreamsApps}, shared with the scorer.
+ * (the same method in production and under {@code TopologyTestDriver}); {@link
+ * io.foresight.ingest.IngestService} runs it as a Streams app, with outputs bounded to fit a Kafka
+ * request, a processing-exception handler and thread health; the Streams settings come from {@link
+ * io.foresight.ops.StreamsApps}, shared with the scorer.
  */
 package io.foresight.ingest;

@@ -5,6 +5,7 @@
  * {@link io.foresight.ops.TopicAdmin}) and renders them as Strimzi {@code KafkaTopic} resources
  * ({@link io.foresight.ops.StrimziTopics}); and each service's metrics and health endpoints
  * ({@link io.foresight.ops.MetricsServer}: {@code /metrics}, {@code /health/live},
- * {@code /health/ready}).
+ * {@code /health/ready}); what keeps a Streams app alive and says when it is not ({@link
+ * io.foresight.ops.StreamsHealth}, {@link io.foresight.ops.StreamsErrorHandlers}).
  */
 package io.foresight.ops;
