@@ -85,7 +85,7 @@ public final class TrainerService implements AutoCloseable {
 
   /**
    * After resuming a checkpoint with a classifier, how long the trainer holds back publications that
-   * would have none (labels are known but their windows not yet read back from the lookback): a
+   * would have none (its labels and labelled windows not yet read back from the topics): a
    * version without a classifier would leave windows unclassified (6 % of them across the fault
    * suite's trainer restarts). Bounded, so a class whose windows never return cannot stop publishing.
    */
@@ -298,8 +298,9 @@ public final class TrainerService implements AutoCloseable {
         Checkpoint snapshot = trainer.checkpoint(0, Map.of());
         long stepsNow = trainer.steps();
         publishing.set(true);
-        // A resumed classifier keeps serving until labelled windows of two classes are back.
-        boolean holdUnclassified = labelled.classes() >= 2 && System.nanoTime() < holdUnclassifiedUntilNanos;
+        // A resumed classifier keeps serving until labelled windows of two classes are back (the labels
+        // themselves may not be read back yet either: windows of the lookback fill the first polls).
+        boolean holdUnclassified = System.nanoTime() < holdUnclassifiedUntilNanos;
         publisher.execute(() -> fitAndPublish(live, snapshot, examples, stepsNow, holdUnclassified));
         lastPublishNanos = System.nanoTime();
         stepsAtPublish = trainer.steps();
@@ -348,6 +349,9 @@ public final class TrainerService implements AutoCloseable {
         return;
       }
       publish(snapshot, classifier, stepsAt); // checkpoints go through the fenced writer
+      if (classifier != null) {
+        holdUnclassifiedUntilNanos = Long.MIN_VALUE; // refitted: from now on labels decide, as usual
+      }
     } catch (RuntimeException e) {
       LOG.error("publishing failed; the next publication tries again: {}", e.toString(), e);
     } finally {
