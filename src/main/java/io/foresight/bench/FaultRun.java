@@ -595,6 +595,10 @@ public final class FaultRun {
     check(failures, o.classifications().lost(), "windows scored with a classifier but not classified");
     check(failures, o.classifications().duplicated(), "classifications duplicated");
     check(failures, o.classifications().unexpected(), "classifications without a matching embedding");
+    check(failures, o.classifications().withoutClassifierAfterFirst(),
+        "windows scored by a version without a classifier after classifications had begun");
+    check(failures, o.versionRegressions(), "embeddings scored with an older version than an earlier one");
+    check(failures, models.unreadable(), "unreadable records under the model name");
     if (!settled) {
       failures.add("the outputs did not settle within " + settings.settleTimeoutSeconds() + " s");
     }

@@ -1,5 +1,6 @@
 package io.foresight.ingest;
 
+import io.foresight.wire.Topics;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.StreamsApps;
 import io.foresight.ops.StreamsErrorHandlers;
@@ -63,7 +64,7 @@ public final class IngestService implements AutoCloseable {
     if (value == null) {
       value = props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     }
-    return value == null ? WindowSpec.DEFAULT_MAX_REQUEST_BYTES : Integer.parseInt(value.toString().trim());
+    return value == null ? Topics.DEFAULT_MAX_REQUEST_BYTES : Integer.parseInt(value.toString().trim());
   }
 
   public void start() {

@@ -1,5 +1,6 @@
 package io.foresight.ingest;
 
+import io.foresight.wire.Topics;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -101,18 +102,12 @@ public record WindowSpec(Mode mode, int length, int hop, long gapMs, int maxLeng
     return new WindowSpec(mode, length, hop, gapMs, maxLength, maxChunk);
   }
 
-  /** Bytes a Kafka record costs beyond its key and value (batch and record headers, our DLQ headers). */
-  public static final int RECORD_OVERHEAD_BYTES = 2048;
-
-  /** The producer's default {@code max.request.size}. */
-  public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
-
   /**
    * The largest window record these windows make, overhead included: the longest key twice (record key
    * and the window's entity) and {@link #capacity()} float32 steps.
    */
   public int largestWindowRecordBytes() {
-    return 2 + 4 + 24 + 4 + 4 * capacity() + 2 * MAX_KEY_BYTES + RECORD_OVERHEAD_BYTES;
+    return 2 + 4 + 24 + 4 + 4 * capacity() + 2 * MAX_KEY_BYTES + Topics.RECORD_OVERHEAD_BYTES;
   }
 
   /** Most steps an entity's buffer holds: the window length, or the sequence maximum. */

@@ -100,10 +100,6 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   /** A window completed by a record younger than this requests a commit at once. */
   static final long FRESH_MS = 1_000;
 
-  /** Headers naming the original size of a key or value cut to fit a Kafka request. */
-  static final String TRUNCATED_KEY = "foresight.truncated.key.bytes";
-  static final String TRUNCATED_VALUE = "foresight.truncated.value.bytes";
-
   private final WindowSpec spec;
   private final int maxRecordBytes;
   private final long entityTtlMs;
@@ -387,25 +383,8 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
         source == null ? Topics.TIMESTEPS : source.topic(),
         source == null ? DeadLetters.UNKNOWN : source.partition(),
         source == null ? DeadLetters.UNKNOWN : source.offset());
-    // A record near the broker's limit plus our headers may not fit the producer's request: cut the
-    // value, then the key, rather than fail the transaction; the headers keep their original sizes.
-    byte[] key = record.key();
-    byte[] value = record.value();
-    int room = maxRecordBytes - WindowSpec.RECORD_OVERHEAD_BYTES;
-    if (value != null && length(key) + value.length > room) {
-      DeadLetters.add(headers, TRUNCATED_VALUE, value.length);
-      value = Arrays.copyOf(value, Math.max(0, room - length(key)));
-    }
-    if (key != null && key.length > room) {
-      DeadLetters.add(headers, TRUNCATED_KEY, key.length);
-      key = Arrays.copyOf(key, room);
-      value = value == null ? null : new byte[0];
-    }
-    context.forward(new Record<>(key, new DeadLetter(value), record.timestamp(), headers));
-  }
-
-  private static int length(byte[] bytes) {
-    return bytes == null ? 0 : bytes.length;
+    DeadLetters.Fitted letter = DeadLetters.cutToFit(record.key(), record.value(), headers, maxRecordBytes);
+    context.forward(new Record<>(letter.key(), new DeadLetter(letter.value()), record.timestamp(), headers));
   }
 
   /** The entity id, or null when the key is missing, empty or not UTF-8. */

@@ -56,14 +56,14 @@ public final class WindowingTopology {
     public static final Duration DEFAULT_ENTITY_TTL = Duration.ofDays(7);
 
     public Limits {
-      if (maxRecordBytes <= WindowSpec.RECORD_OVERHEAD_BYTES || entityTtl.toMillis() < 1) {
+      if (maxRecordBytes <= Topics.RECORD_OVERHEAD_BYTES || entityTtl.toMillis() < 1) {
         throw new IllegalArgumentException("limits must leave room for a record and a positive TTL: "
             + maxRecordBytes + " bytes, " + entityTtl);
       }
     }
 
     public static Limits defaults() {
-      return new Limits(WindowSpec.DEFAULT_MAX_REQUEST_BYTES, DEFAULT_ENTITY_TTL);
+      return new Limits(Topics.DEFAULT_MAX_REQUEST_BYTES, DEFAULT_ENTITY_TTL);
     }
   }
 

@@ -9,6 +9,7 @@ import io.foresight.ops.ThreadPriority;
 import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointTopic;
 import io.foresight.train.TrainerMetrics.Rejection;
+import io.foresight.wire.DeadLetters;
 import io.foresight.wire.Json;
 import io.foresight.wire.Label;
 import io.foresight.wire.Topics;
@@ -37,7 +38,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +181,7 @@ public final class TrainerService implements AutoCloseable {
 
   private void run() {
     try (KafkaConsumer<String, byte[]> consumer = consumer();
-        KafkaProducer<String, byte[]> producer = deadLetterProducer();
+        KafkaProducer<byte[], byte[]> producer = deadLetterProducer();
         CheckpointTopic.Writer checkpoints = CheckpointTopic.writer(kafka, options.modelName())) {
       // After the producers exist, so that their network threads keep the normal priority.
       ThreadPriority.lowerCurrentThread(TRAINER_NICENESS);
@@ -241,7 +241,7 @@ public final class TrainerService implements AutoCloseable {
    * that liveness fails rather than the trainer spinning on a fault that does not pass.
    */
   private void loop(
-      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> deadLetterProducer,
+      KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetterProducer,
       ContinuousTrainer trainer, LabelledWindows labelled, LiveClassifier live) throws InterruptedException {
     lastPublishNanos = System.nanoTime();
     stepsAtPublish = trainer.steps();
@@ -271,7 +271,7 @@ public final class TrainerService implements AutoCloseable {
   private long changesAtFit;
 
   private void iterate(
-      KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> deadLetterProducer,
+      KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetterProducer,
       ContinuousTrainer trainer, LabelledWindows labelled, LiveClassifier live) {
     var records = consumer.poll(trainer.canStep() ? Duration.ZERO : Duration.ofMillis(200));
     for (ConsumerRecord<String, byte[]> record : records) {
@@ -430,7 +430,7 @@ public final class TrainerService implements AutoCloseable {
 
   private void take(
       ContinuousTrainer trainer, LabelledWindows labelled, ConsumerRecord<String, byte[]> record,
-      KafkaProducer<String, byte[]> producer) {
+      KafkaProducer<byte[], byte[]> producer) {
     if (record.topic().equals(Topics.WINDOWS)) {
       Window window;
       try {
@@ -485,11 +485,20 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private void deadLetter(
-      KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> record, Rejection reason,
+      KafkaProducer<byte[], byte[]> producer, ConsumerRecord<String, byte[]> record, Rejection reason,
       String error) {
     var headers = metrics.deadLetters.headers(
         reason, error, record.headers(), record.topic(), record.partition(), record.offset());
-    producer.send(new ProducerRecord<>(Topics.DLQ, null, record.timestamp(), record.key(), record.value(), headers));
+    byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    DeadLetters.Fitted letter = DeadLetters.cutToFit(key, record.value(), headers, maxRequestBytes());
+    producer.send(
+        new ProducerRecord<>(Topics.DLQ, null, record.timestamp(), letter.key(), letter.value(), headers),
+        (metadata, e) -> {
+          if (e != null) { // not silent: the rejection is counted, and its loss said here
+            LOG.error("could not send a dead letter ({}) of {}-{}@{}: {}", reason.code(), record.topic(),
+                record.partition(), record.offset(), e.toString());
+          }
+        });
   }
 
   /**
@@ -585,11 +594,17 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /** For dead letters only: a transactional producer (the checkpoint writer's) sends in transactions. */
-  private KafkaProducer<String, byte[]> deadLetterProducer() {
+  private KafkaProducer<byte[], byte[]> deadLetterProducer() {
     Map<String, Object> config = new HashMap<>(kafka);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** The dead-letter producer's {@code max.request.size}: the pass-through setting, or Kafka's default. */
+  private int maxRequestBytes() {
+    Object value = kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    return value == null ? Topics.DEFAULT_MAX_REQUEST_BYTES : Integer.parseInt(value.toString().trim());
   }
 
   private KafkaConsumer<String, byte[]> consumer() {

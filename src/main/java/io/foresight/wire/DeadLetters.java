@@ -31,6 +31,10 @@ public final class DeadLetters {
   public static final String SOURCE_PARTITION = "foresight.source.partition";
   public static final String SOURCE_OFFSET = "foresight.source.offset";
 
+  /** Headers naming the original size of a key or value cut to fit a Kafka request. */
+  public static final String TRUNCATED_KEY = "foresight.truncated.key.bytes";
+  public static final String TRUNCATED_VALUE = "foresight.truncated.value.bytes";
+
   /** Partition or offset not known (a record built by a punctuator, say): the header is left out. */
   public static final long UNKNOWN = -1;
 
@@ -85,6 +89,30 @@ public final class DeadLetters {
       add(headers, SOURCE_OFFSET, offset);
     }
     return headers;
+  }
+
+  /** A dead letter's key and value as sent: the original ones, or cut to fit a request. */
+  public record Fitted(byte[] key, byte[] value) {}
+
+  /**
+   * The key and value of a dead letter that fits a request of {@code maxRequestBytes} beside its
+   * headers: a rejected record near the broker's limit plus our headers may not, and a refused send
+   * would fail the sender (under exactly-once, its whole transaction). The value is cut first, then the
+   * key; {@link #TRUNCATED_VALUE} and {@link #TRUNCATED_KEY} on {@code headers} keep the original sizes.
+   */
+  public static Fitted cutToFit(byte[] key, byte[] value, Headers headers, int maxRequestBytes) {
+    int room = maxRequestBytes - Topics.RECORD_OVERHEAD_BYTES;
+    int keyLength = key == null ? 0 : key.length;
+    if (value != null && keyLength + value.length > room) {
+      add(headers, TRUNCATED_VALUE, value.length);
+      value = java.util.Arrays.copyOf(value, Math.max(0, room - keyLength));
+    }
+    if (key != null && key.length > room) {
+      add(headers, TRUNCATED_KEY, key.length);
+      key = java.util.Arrays.copyOf(key, room);
+      value = value == null ? null : new byte[0];
+    }
+    return new Fitted(key, value);
   }
 
   public static void add(Headers headers, String name, Object value) {

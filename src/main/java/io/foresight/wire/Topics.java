@@ -20,6 +20,12 @@ public final class Topics {
   /** Rejected records with their original bytes and {@link DeadLetters} headers. */
   public static final String DLQ = "foresight.dlq";
 
+  /** The producer's default {@code max.request.size}: the largest record a client sends by default. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+  /** Bytes a Kafka record costs beyond its key and value (batch and record headers, our DLQ headers). */
+  public static final int RECORD_OVERHEAD_BYTES = 2048;
+
   public static final List<String> ALL =
       List.of(TIMESTEPS, LABELS, WINDOWS, MODELS, CLASSIFICATIONS, EMBEDDINGS, DLQ);
 

@@ -31,36 +31,15 @@ class FaultRunIntegrationTest {
     FaultReport r = new FaultRun(settings, System.out).run();
 
     assertThat(r.kills()).hasSize(8).extracting(FaultReport.Kill::role).contains(Role.values());
-    assertThat(r.kills()).allSatisfy(kill -> {
-      assertThat(kill.exitValue()).as("SIGKILL").isEqualTo(ServiceProcess.SIGKILL_EXIT);
-      assertThat(kill.restoreSeconds()).as("ready again after kill " + kill.index()).isNotNull();
-    });
-    assertThat(r.unplanned()).isEmpty();
-    assertThat(r.settled()).isTrue();
-
-    FaultReport.Outputs o = r.outputs();
-    long expected = 8 * (1 + (3000 - 64) / 32);
-    assertThat(o.expectedWindows()).isEqualTo(expected);
-    assertThat(o.windows()).isEqualTo(new FaultReport.Count(expected, expected, 0, 0));
-    assertThat(o.windowsWrong()).isZero();
-    assertThat(o.embeddings()).isEqualTo(new FaultReport.Count(expected, expected, 0, 0));
-    assertThat(o.embeddingsUnexpected()).isZero();
-    FaultReport.Classifications c = o.classifications();
-    assertThat(c.expected()).isPositive();
-    assertThat(c.records()).isEqualTo(c.expected());
-    assertThat(c.lost()).isZero();
-    assertThat(c.duplicated()).isZero();
-    assertThat(c.unexpected()).isZero();
-    // Once classifications flow, restarts do not interrupt them: a restarted trainer holds back
-    // versions without a classifier, a restarted scorer serves the latest version, not the first.
-    assertThat(c.withoutClassifierAfterFirst()).as("windows scored unclassified after the first classifier").isZero();
-
-    assertThat(r.models().rising()).as("versions " + r.models().versions()).isTrue();
-    assertThat(r.models().firstWithClassifier()).isNotNull();
-    assertThat(r.trainerStarts()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(start -> {
-      assertThat(start.resumedVersion()).as("trainer#" + start.incarnation() + " resumed").isNotNull();
-      assertThat(start.resumedVersion()).isGreaterThanOrEqualTo(Math.max(1, start.publishedBefore()));
-    });
+    // What FaultRun checks on every run (bench faults exits 1 on any): nothing lost, duplicated or
+    // wrong, no window unclassified once classifications began, versions only rising, every restarted
+    // trainer resuming the latest, every kill a SIGKILL followed by a ready service.
     assertThat(r.failures()).isEmpty();
+    // And what only this size makes exact.
+    long expected = 8 * (1 + (3000 - 64) / 32);
+    assertThat(r.outputs().expectedWindows()).isEqualTo(expected);
+    assertThat(r.outputs().windows()).isEqualTo(new FaultReport.Count(expected, expected, 0, 0));
+    assertThat(r.outputs().classifications().expected()).isPositive();
+    assertThat(r.trainerStarts()).hasSizeGreaterThanOrEqualTo(2);
   }
 }

@@ -1,5 +1,6 @@
 package io.foresight.demo;
 
+import io.foresight.ops.Await;
 import io.foresight.wire.Checkpoint;
 import io.foresight.wire.CheckpointCodec;
 import io.foresight.wire.CorruptCheckpointException;
@@ -38,7 +39,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -115,7 +115,7 @@ class StreamingIntegrationTest {
       produceSteps(producer, fleet, sent, LENGTH + 3 * HOP, t0);
       // Wait for the scorer to hold a model with a classifier, not for a classification: on a busy host
       // every phase-1 window may already be scored by the models before labels arrived.
-      await("a classifier serving", Duration.ofSeconds(90), () -> {
+      Await.until("a classifier serving", Duration.ofSeconds(90), () -> {
         try (ModelHolder.Lease lease = scorer.models().acquire()) {
           return lease != null && !lease.classNames().isEmpty();
         }
@@ -138,7 +138,7 @@ class StreamingIntegrationTest {
       producer.flush();
 
       long expectedWindows = (long) DEVICES * (1 + (sent[0] - LENGTH) / HOP);
-      await("every window scored after a second version", Duration.ofSeconds(120), () -> {
+      Await.until("every window scored after a second version", Duration.ofSeconds(120), () -> {
         OutputMonitor.Snapshot s = monitor.snapshot();
         return s.windows() == expectedWindows && s.embeddings() == expectedWindows && s.dlq() >= 7
             && scorer.models().version() > firstServed;
@@ -250,13 +250,4 @@ class StreamingIntegrationTest {
     producer.flush();
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
 }

@@ -56,9 +56,9 @@ class IngestServiceTest {
       java.util.Arrays.fill(value, (byte) '[');
       in.pipeInput("e".getBytes(), value);
       TestRecord<byte[], byte[]> rejected = dlq.readRecord();
-      assertThat(rejected.value().length).isLessThanOrEqualTo(16_384 - WindowSpec.RECORD_OVERHEAD_BYTES);
+      assertThat(rejected.value().length).isLessThanOrEqualTo(16_384 - Topics.RECORD_OVERHEAD_BYTES);
       assertThat(rejected.value()).startsWith(java.util.Arrays.copyOf(value, 100));
-      assertThat(DeadLetters.get(rejected.headers(), "foresight.truncated.value.bytes")).isEqualTo("40000");
+      assertThat(DeadLetters.get(rejected.headers(), DeadLetters.TRUNCATED_VALUE)).isEqualTo("40000");
       assertThat(DeadLetters.get(rejected.headers(), DeadLetters.REASON)).isEqualTo("malformed-json");
     }
   }

@@ -238,7 +238,7 @@ class WindowingTopologyTest {
   private final class IngestDriverWithTtl {
     IngestDriver open(WindowSpec spec, Duration ttl) {
       return new IngestDriver(spec, COUNTS, registry, stateDir, IngestDriver.WALL_CLOCK_START,
-          new WindowingTopology.Limits(WindowSpec.DEFAULT_MAX_REQUEST_BYTES, ttl));
+          new WindowingTopology.Limits(Topics.DEFAULT_MAX_REQUEST_BYTES, ttl));
     }
   }
 

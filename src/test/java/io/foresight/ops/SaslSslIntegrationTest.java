@@ -8,7 +8,7 @@ import io.foresight.config.Settings;
 import io.foresight.data.SimulatedFleet;
 import io.foresight.data.TimestepRecords;
 import io.foresight.ingest.WindowSpec;
-import io.foresight.ingest.WindowingTopology;
+import io.foresight.ingest.IngestService;
 import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
 import io.foresight.learn.TrainingOptions;
@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,8 +35,6 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,8 +122,6 @@ class SaslSslIntegrationTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     SimulatedFleet fleet = new SimulatedFleet(DEVICES, 2, 7);
     Tokenizer tokenizer = Tokenizer.integer(41);
-    StreamsBuilder builder = new StreamsBuilder();
-    WindowingTopology.build(builder, WindowSpec.sliding(LENGTH, HOP), tokenizer, registry);
     TrainerService trainer = new TrainerService(
         kafka,
         new TrainerService.Options(
@@ -141,8 +136,8 @@ class SaslSslIntegrationTest {
         registry);
     Map<String, Object> producerConfig = new HashMap<>(kafka);
     producerConfig.putAll(EmbeddedKafka.producerTimeouts());
-    try (KafkaStreams ingest =
-            new KafkaStreams(builder.build(), StreamsApps.properties(kafka, "sasl-ingest", state.resolve("ingest"), 1));
+    try (IngestService ingest = new IngestService(
+            kafka, "sasl-ingest", state.resolve("ingest"), 1, WindowSpec.sliding(LENGTH, HOP), tokenizer, registry);
         ScorerService scorer = new ScorerService(
             kafka, "sasl-scorer", state.resolve("scorer"), 1, "sasl-model", new ScoringTopology.Options(16, 10), registry);
         OutputMonitor monitor = new OutputMonitor(kafka, Map.of(), Function.identity());
@@ -167,7 +162,7 @@ class SaslSslIntegrationTest {
       producer.flush();
 
       long expected = (long) DEVICES * WINDOWS_PER_DEVICE;
-      await("every window embedded", Duration.ofSeconds(120), () -> {
+      Await.until("every window embedded", Duration.ofSeconds(120), () -> {
         OutputMonitor.Snapshot s = monitor.snapshot();
         return s.windows() >= expected && s.embeddings() >= expected;
       });
@@ -182,13 +177,4 @@ class SaslSslIntegrationTest {
     }
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
 }
