@@ -169,6 +169,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path dir, int port, boolean deleteOnClose, String username, String password) {
     long started = System.nanoTime();
     boolean secured = username != null;
+    // Made once: only the ports change between attempts (each keytool run is a JVM of its own).
+    Tls tls = secured ? Tls.selfSigned(dir.resolve("tls")) : null;
     // A free port found now may be taken before the broker binds it: try again with fresh ports.
     RuntimeException failure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -182,7 +184,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties props = properties(logs, brokerPort, controllerPort);
         SaslSsl saslSsl = null;
         if (secured) {
-          Tls tls = Tls.selfSigned(dir.resolve("tls"));
           addSaslSslListener(props, clientPort, tls);
           saslSsl = new SaslSsl(HOST + ":" + clientPort, username, password, tls.truststore(), tls.truststorePassword());
         }

@@ -5,6 +5,8 @@ import io.foresight.model.ForesightNet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,11 +83,16 @@ public final class CheckpointTopic {
    * Reads every committed record under {@code modelName} and finds the valid checkpoint of the highest
    * version (of equal versions, the later), and whether it is the last record there. Valid: one a
    * scorer would serve, so it decodes, its parameters load and are finite; the others are skipped with
-   * a warning. Each record that would become the latest is built once to check it.
+   * a warning.
+   *
+   * <p>Two passes, so that one net is built rather than one per stored checkpoint (the topic's active
+   * segment is not compacted, and holds every version published since it rolled): the first decodes
+   * each record for its version and keeps where it lies; the second reads back the candidates from the
+   * highest version down and builds each until one loads.
    */
   public static Latest scan(Map<String, Object> kafka, String modelName) {
-    Checkpoint best = null;
-    ConsumerRecord<String, byte[]> bestRecord = null;
+    record Candidate(long version, TopicPartition partition, long offset) {}
+    List<Candidate> candidates = new ArrayList<>();
     ConsumerRecord<String, byte[]> last = null;
     try (KafkaConsumer<String, byte[]> consumer = consumerFromBeginning(kafka)) {
       Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
@@ -99,24 +106,43 @@ public final class CheckpointTopic {
             continue;
           }
           try {
-            Checkpoint checkpoint = CheckpointCodec.decode(record.value());
-            if (best == null || checkpoint.modelVersion() >= best.modelVersion()) {
-              String problem = unservable(checkpoint);
-              if (problem != null) {
-                LOG.warn("skipping checkpoint version {} at offset {}: {}",
-                    checkpoint.modelVersion(), record.offset(), problem);
-                continue;
-              }
-              best = checkpoint;
-              bestRecord = record;
-            }
+            long version = CheckpointCodec.decode(record.value()).modelVersion();
+            candidates.add(new Candidate(version, new TopicPartition(record.topic(), record.partition()), record.offset()));
           } catch (CorruptCheckpointException e) {
             LOG.warn("skipping an unreadable checkpoint at offset {}: {}", record.offset(), e.getMessage());
           }
         }
       }
+      // Highest version first; of equal versions, the later record.
+      candidates.sort(Comparator.comparingLong(Candidate::version).thenComparingLong(Candidate::offset).reversed());
+      for (Candidate candidate : candidates) {
+        consumer.seek(candidate.partition(), candidate.offset());
+        ConsumerRecord<String, byte[]> record = null;
+        for (int polls = 0; record == null && polls < 20; polls++) { // gone if compacted meanwhile
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (record == null && r.partition() == candidate.partition().partition() && r.offset() == candidate.offset()) {
+              record = r;
+            }
+          }
+        }
+        Checkpoint checkpoint;
+        try {
+          checkpoint = record == null ? null : CheckpointCodec.decode(record.value());
+        } catch (CorruptCheckpointException e) {
+          checkpoint = null; // decoded in the first pass: cannot happen
+        }
+        if (checkpoint == null) {
+          continue;
+        }
+        String problem = unservable(checkpoint);
+        if (problem == null) {
+          boolean isLast = last != null && last.partition() == record.partition() && last.offset() == record.offset();
+          return new Latest(checkpoint, isLast);
+        }
+        LOG.warn("skipping checkpoint version {} at offset {}: {}", candidate.version(), candidate.offset(), problem);
+      }
     }
-    return new Latest(best, best != null && bestRecord == last);
+    return new Latest(null, false);
   }
 
   /** Why a scorer would refuse a decoded checkpoint's net (as {@code ModelHolder} does), or null. */

@@ -3,6 +3,8 @@ package io.foresight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.foresight.ops.Await;
+import io.foresight.wire.CheckpointForge;
 import io.foresight.learn.ContinuousTrainer;
 import io.foresight.learn.Objective;
 import io.foresight.learn.TrainingOptions;
@@ -26,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -91,6 +92,23 @@ class CheckpointFencingIntegrationTest {
   }
 
   @Test
+  void theLatestIsTheHighestVersionAScorerWouldServeAndATombstoneWrittenLastCounts() throws Exception {
+    String model = "unservable";
+    CheckpointTopic.publish(kafka, model, checkpoint(1));
+    CheckpointForge nan = CheckpointForge.of(checkpoint(2));
+    byte[] weights = nan.section(ForesightNet.NEXT_HEAD).clone();
+    // The last four bytes of a section are the last value of its last parameter (the head's bias).
+    java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.nativeOrder()).putFloat(weights.length - 4, Float.NaN);
+    try (KafkaProducer<String, byte[]> plain = plainProducer()) {
+      plain.send(new ProducerRecord<>(Topics.MODELS, model, nan.section(ForesightNet.NEXT_HEAD, weights).bytes())).get();
+      plain.send(new ProducerRecord<>(Topics.MODELS, model, (byte[]) null)).get();
+    }
+    CheckpointTopic.Latest latest = CheckpointTopic.scan(kafka, model);
+    assertThat(latest.checkpoint().modelVersion()).as("version 2 has a NaN weight").isEqualTo(1);
+    assertThat(latest.isLast()).as("a tombstone is last").isFalse();
+  }
+
+  @Test
   void aTrainerPublishesItsLatestCheckpointAgainWhenAnotherRecordIsLastUnderItsName() throws Exception {
     String model = "republish";
     CheckpointTopic.publish(kafka, model, checkpoint(3));
@@ -102,7 +120,7 @@ class CheckpointFencingIntegrationTest {
 
     try (TrainerService trainer = trainer(model)) {
       trainer.start();
-      await("the trainer ready", trainer::ready);
+      Await.until("the trainer ready", PATIENCE, trainer::ready);
       assertThat(trainer.publishedVersion()).isEqualTo(3);
       assertThat(trainer.halted()).isFalse();
     }
@@ -119,7 +137,7 @@ class CheckpointFencingIntegrationTest {
     CheckpointCodec.write(checkpoint(0), file);
     try (TrainerService trainer = trainer(model)) {
       trainer.start();
-      await("the fresh model published", () -> trainer.publishedVersion() == 1 && trainer.ready());
+      Await.until("the fresh model published", PATIENCE, () -> trainer.publishedVersion() == 1 && trainer.ready());
 
       CliTest.Run lower = publishModel(model, file, "--version", "1");
       assertThat(lower.exitCode()).isEqualTo(1);
@@ -129,8 +147,8 @@ class CheckpointFencingIntegrationTest {
       assertThat(next.out()).contains("as model 'publish' version 2");
 
       produceWindows(model);
-      await("the trainer fenced", trainer::fenced);
-      await("the trainer stopped", () -> !trainer.ready());
+      Await.until("the trainer fenced", PATIENCE, trainer::fenced);
+      Await.until("the trainer stopped", PATIENCE, () -> !trainer.ready());
       assertThat(trainer.halted()).isTrue();
       assertThat(trainer.publishedVersion()).isEqualTo(1);
     }
@@ -147,9 +165,9 @@ class CheckpointFencingIntegrationTest {
     CheckpointTopic.publish(kafka, model, checkpoint(Checkpoint.MAX_VERSION));
     try (TrainerService trainer = trainer(model)) {
       trainer.start();
-      await("the trainer ready", trainer::ready);
+      Await.until("the trainer ready", PATIENCE, trainer::ready);
       produceWindows(model);
-      await("the trainer stepped and stopped", () -> trainer.steps() > 0 && !trainer.ready());
+      Await.until("the trainer stepped and stopped", PATIENCE, () -> trainer.steps() > 0 && !trainer.ready());
       assertThat(trainer.halted()).isTrue();
       assertThat(trainer.fenced()).isFalse();
     }
@@ -222,13 +240,4 @@ class CheckpointFencingIntegrationTest {
     return new KafkaProducer<>(kafka, new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("waited " + PATIENCE.toSeconds() + " s for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
 }
