@@ -2,6 +2,7 @@ package io.foresight.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import io.foresight.wire.StepEncoding;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -15,14 +16,14 @@ import org.apache.kafka.common.errors.SerializationException;
  * every window's start time is exact without a timestamp per step. Sequence mode keeps the steps of
  * the open sequence in order, at most {@code maxLength}.
  *
- * <p>Binary layout, big-endian except the steps, version 1 (header fields at fixed offsets, so that the sequence-mode
+ * <p>Binary layout, big-endian except the steps, version 2 (header fields at fixed offsets, so that the sequence-mode
  * punctuator reads {@link #size(byte[])}, {@link #lastArrivalMs(byte[])} and {@link #lastRecordTs(byte[])}
- * without decoding steps):
+ * without decoding steps; version 1 had no encoding byte and float32 steps, and is still read):
  *
  * <pre>
  * offset size
  *  0     1   magic 'B'
- *  1     1   format version (1)
+ *  1     1   format version (2)
  *  2     1   mode: 0 sliding, 1 sequence
  *  3     4   sliding length the state was cut with (0 in sequence mode)
  *  7     4   sliding hop (0 in sequence mode)
@@ -34,9 +35,14 @@ import org.apache.kafka.common.errors.SerializationException;
  * 51     4   untilEmit: sliding mode, steps still needed before the next window (else 0)
  * 55     4   size: buffered steps
  * 59     4   starts: number of pending window start times
- * 63     8n  the pending window start times, oldest first
- *  ..    4m  the buffered steps as float32, little-endian (the CPU's order: bulk copies), oldest first
+ * 63     1   step encoding ({@link StepEncoding}): 1 one unsigned byte per step, 0 float32
+ * 64     8n  the pending window start times, oldest first
+ *  ..    m   the buffered steps, oldest first: m bytes of integer counts 0..255, else 4m bytes of
+ *            float32, little-endian (the CPU's order: bulk copies)
  * </pre>
+ *
+ * <p>Size: a 512-step sliding state of integer counts is 64 + 8 * 5 + 512 = 616 bytes (2 156 as
+ * float32 in version 1).
  *
  * <p>Cost: the processor re-encodes the whole state for every record (about 0.3 us for a 512-step
  * sliding buffer in a loop of its own, about 0.6 us inside a busy stream thread by a JFR profile;
@@ -51,12 +57,14 @@ import org.apache.kafka.common.errors.SerializationException;
 final class EntityBuffer {
 
   static final byte MAGIC = 'B';
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  /** The first format: float32 steps, no encoding byte. Read, no longer written. */
+  static final byte VERSION_FLOAT32 = 1;
   static final long NONE = Long.MIN_VALUE;
 
   private static final int ARRIVAL_OFFSET = 35;
   private static final int SIZE_OFFSET = 55;
-  private static final int HEADER = 63;
+  private static final int HEADER = 64;
 
   private final WindowSpec spec;
   private final boolean sliding;
@@ -175,27 +183,28 @@ final class EntityBuffer {
   // ---- codec --------------------------------------------------------------------------------------
 
   byte[] encode() {
-    ByteBuffer out = ByteBuffer.allocate(HEADER + 8 * startsSize + 4 * size);
+    // the steps in order: [head, head + first) then [0, size - first); sequence mode has head 0
+    int first = sliding ? Math.min(size, values.length - head) : size;
+    int from = sliding ? head : 0;
+    StepEncoding steps = StepEncoding.choose(values, from, first, 0, size - first);
+    ByteBuffer out = ByteBuffer.allocate(HEADER + 8 * startsSize + steps.bytesPerStep * size);
     out.put(MAGIC).put(VERSION).put((byte) (sliding ? 0 : 1));
     out.putInt(sliding ? spec.length() : 0).putInt(sliding ? spec.hop() : 0);
     out.putLong(lastTs).putLong(nextSequence).putLong(startTs).putLong(lastArrivalMs).putLong(lastRecordTs);
-    out.putInt(untilEmit).putInt(size).putInt(startsSize);
+    out.putInt(untilEmit).putInt(size).putInt(startsSize).put(steps.id);
     for (int i = 0; i < startsSize; i++) {
       out.putLong(starts[(startsHead + i) % starts.length]);
     }
-    if (sliding) {
-      int first = Math.min(size, values.length - head);
-      out.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, head, first).put(values, 0, size - first);
-    } else {
-      out.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, 0, size);
-    }
+    out.order(ByteOrder.LITTLE_ENDIAN);
+    steps.put(out, values, from, first);
+    steps.put(out, values, 0, size - first);
     return out.array();
   }
 
   /**
    * Decodes a stored state for the running spec.
    *
-   * @throws SerializationException when the bytes are not a version-1 buffer
+   * @throws SerializationException when the bytes are not a version-1 or version-2 buffer
    */
   static EntityBuffer decode(byte[] bytes, WindowSpec spec) {
     EntityBuffer b = new EntityBuffer(spec);
@@ -205,7 +214,7 @@ final class EntityBuffer {
         throw new SerializationException("not an ingest buffer (bad magic byte)");
       }
       byte version = in.get();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_FLOAT32) {
         throw new SerializationException("ingest buffer format version " + version + " is not supported");
       }
       boolean storedSliding = in.get() == 0;
@@ -219,7 +228,12 @@ final class EntityBuffer {
       int untilEmit = in.getInt();
       int size = in.getInt();
       int startsCount = in.getInt();
-      if (size < 0 || startsCount < 0 || in.remaining() != 8L * startsCount + 4L * size) {
+      byte encoding = version == VERSION_FLOAT32 ? StepEncoding.FLOAT32.id : in.get();
+      StepEncoding steps = StepEncoding.of(encoding);
+      if (steps == null) {
+        throw new SerializationException("ingest buffer step encoding " + encoding + " is not known");
+      }
+      if (size < 0 || startsCount < 0 || in.remaining() != 8L * startsCount + (long) steps.bytesPerStep * size) {
         throw new SerializationException("ingest buffer claims " + size + " steps and " + startsCount
             + " starts but holds " + in.remaining() + " bytes");
       }
@@ -237,7 +251,7 @@ final class EntityBuffer {
       } else if (size > b.values.length) {
         b.values = new float[Math.max(size, Math.min(size + (size >> 1) + 16, spec.maxLength()))];
       }
-      in.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(b.values, 0, size);
+      steps.get(in.order(ByteOrder.LITTLE_ENDIAN), b.values, 0, size);
       b.size = size;
       b.head = 0;
       return b;

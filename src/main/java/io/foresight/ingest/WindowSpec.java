@@ -107,7 +107,7 @@ public record WindowSpec(Mode mode, int length, int hop, long gapMs, int maxLeng
    * and the window's entity) and {@link #capacity()} float32 steps.
    */
   public int largestWindowRecordBytes() {
-    return 2 + 4 + 24 + 4 + 4 * capacity() + 2 * MAX_KEY_BYTES + Topics.RECORD_OVERHEAD_BYTES;
+    return 2 + 4 + 24 + 4 + 1 + 4 * capacity() + 2 * MAX_KEY_BYTES + Topics.RECORD_OVERHEAD_BYTES;
   }
 
   /** Most steps an entity's buffer holds: the window length, or the sequence maximum. */

@@ -9,26 +9,33 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The binary form of a {@link Window} on {@code foresight.windows}: 4 bytes per step instead of JSON's
- * 2 to 12, and no parsing on the scorer's hot path.
+ * The binary form of a {@link Window} on {@code foresight.windows}: 1 byte per step for integer
+ * counts (4 otherwise) instead of JSON's 2 to 12, and no parsing on the scorer's hot path.
  *
- * <p>Layout, big-endian: magic {@code 'W'}, format version (1 byte, currently 1), entity length (int)
- * and UTF-8 bytes, startTs, endTs, sequence (longs), step count (int), then the values as float32.
+ * <p>Layout, big-endian: magic {@code 'W'}, format version (1 byte, currently 2), entity length (int)
+ * and UTF-8 bytes, startTs, endTs, sequence (longs), step count (int), the {@link StepEncoding} id (1
+ * byte), then the values: one unsigned byte each, or float32. Version 1, written before 2026-12, had no
+ * encoding byte and float32 values; it is still read, so windows and pending scorer state written by an
+ * older ingest stay readable across an upgrade.
  */
 public final class WindowCodec {
 
   public static final byte MAGIC = 'W';
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
+  /** The first format: float32 steps, no encoding byte. Read, no longer written. */
+  static final byte VERSION_FLOAT32 = 1;
 
   private WindowCodec() {}
 
   public static byte[] encode(Window window) {
     byte[] entity = window.entity().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer out = ByteBuffer.allocate(2 + 4 + entity.length + 24 + 4 + 4 * window.length());
+    float[] values = window.values();
+    StepEncoding steps = StepEncoding.choose(values, 0, values.length);
+    ByteBuffer out = ByteBuffer.allocate(2 + 4 + entity.length + 24 + 4 + 1 + steps.bytesPerStep * values.length);
     out.put(MAGIC).put(VERSION).putInt(entity.length).put(entity);
     out.putLong(window.startTs()).putLong(window.endTs()).putLong(window.sequence());
-    out.putInt(window.length());
-    out.asFloatBuffer().put(window.values());
+    out.putInt(values.length).put(steps.id);
+    steps.put(out, values, 0, values.length);
     return out.array();
   }
 
@@ -36,7 +43,7 @@ public final class WindowCodec {
    * Every length is checked against the bytes that remain before anything is allocated, so a corrupt
    * record costs a {@link SerializationException}, never an {@link OutOfMemoryError}.
    *
-   * @throws SerializationException when the bytes are not a version-1 window
+   * @throws SerializationException when the bytes are not a version-1 or version-2 window
    */
   public static Window decode(byte[] bytes) {
     if (bytes == null) {
@@ -48,7 +55,7 @@ public final class WindowCodec {
         throw new SerializationException("not a window record (bad magic byte)");
       }
       byte version = in.get();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_FLOAT32) {
         throw new SerializationException("window format version " + version + " is not supported");
       }
       int entityLength = in.getInt();
@@ -62,11 +69,16 @@ public final class WindowCodec {
       long end = in.getLong();
       long sequence = in.getLong();
       int n = in.getInt();
-      if (n < 0 || n * 4L != in.remaining()) {
+      byte encoding = version == VERSION_FLOAT32 ? StepEncoding.FLOAT32.id : in.get();
+      StepEncoding steps = StepEncoding.of(encoding);
+      if (steps == null) {
+        throw new SerializationException("window step encoding " + encoding + " is not known");
+      }
+      if (n < 0 || (long) n * steps.bytesPerStep != in.remaining()) {
         throw new SerializationException("window claims " + n + " steps but holds " + in.remaining() + " bytes");
       }
       float[] values = new float[n];
-      in.asFloatBuffer().get(values);
+      steps.get(in, values, 0, n);
       return new Window(new String(entity, StandardCharsets.UTF_8), start, end, sequence, values);
     } catch (RuntimeException e) {
       if (e instanceof SerializationException s) {

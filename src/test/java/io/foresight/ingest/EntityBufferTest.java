@@ -37,6 +37,49 @@ class EntityBufferTest {
   }
 
   @Test
+  void aFullIntegerWindowIsStoredInUnder700BytesAndAFractionAnywhereKeepsFloat32() {
+    WindowSpec spec = WindowSpec.sliding(512, 128);
+    EntityBuffer b = EntityBuffer.empty(spec);
+    float[] counts = new float[700];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = (i * 7) % 41;
+    }
+    b.ringAppend(counts, 0, 600); // wrapped: the ring's two halves are both encoded
+    for (int i = 0; i < 5; i++) {
+      b.pushStart(i);
+    }
+    byte[] bytes = b.encode();
+    assertThat(bytes.length).isEqualTo(64 + 8 * 5 + 512);
+    assertThat(EntityBuffer.decode(bytes, spec).ringCopy()).containsExactly(b.ringCopy());
+
+    b.ringAppend(new float[] {0.25f}, 0, 1); // lands in the ring's second half
+    byte[] mixed = b.encode();
+    assertThat(mixed.length).isEqualTo(64 + 8 * 5 + 4 * 512);
+    float[] back = EntityBuffer.decode(mixed, spec).ringCopy();
+    assertThat(back).containsExactly(b.ringCopy());
+    assertThat(back[511]).isEqualTo(0.25f);
+  }
+
+  @Test
+  void aVersionOneStateWrittenBeforeTheCompactFormatIsStillRead() {
+    // the old layout: 63-byte header without the encoding byte, then starts and float32 steps
+    java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(63 + 8 + 3 * 4);
+    v1.put(EntityBuffer.MAGIC).put((byte) 1).put((byte) 0).putInt(4).putInt(2);
+    v1.putLong(50).putLong(7).putLong(EntityBuffer.NONE).putLong(1234).putLong(99);
+    v1.putInt(1).putInt(3).putInt(1).putLong(20);
+    v1.order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(2).putFloat(3);
+
+    EntityBuffer back = EntityBuffer.decode(v1.array(), WindowSpec.sliding(4, 2));
+    assertThat(back.ringCopy()).containsExactly(1.5f, 2, 3);
+    assertThat(back.pollStart(-1)).isEqualTo(20);
+    assertThat(back.lastTs).isEqualTo(50);
+    assertThat(back.nextSequence).isEqualTo(7);
+    assertThat(back.untilEmit).isEqualTo(1);
+    assertThat(EntityBuffer.size(v1.array())).isEqualTo(3);
+    assertThat(EntityBuffer.lastRecordTs(v1.array())).isEqualTo(99);
+  }
+
+  @Test
   void aStateCutWithAnotherSpecKeepsOnlyLastTsAndSequenceNumbers() {
     EntityBuffer b = EntityBuffer.empty(WindowSpec.sliding(4, 2));
     b.ringAppend(new float[] {1, 2, 3}, 0, 3);

@@ -19,6 +19,54 @@ class WindowCodecTest {
   }
 
   @Test
+  void integerCountsTakeOneBytePerStepAndOtherValuesStayExactInFloat32() {
+    float[] counts = new float[512];
+    float[] mixed = new float[512];
+    for (int i = 0; i < 512; i++) {
+      counts[i] = i % 41;
+      mixed[i] = i % 41;
+    }
+    counts[7] = 255;
+    mixed[300] = 2.5f;
+    Window integer = new Window("d", 0, 511, 0, counts);
+    byte[] small = WindowCodec.encode(integer);
+    byte[] large = WindowCodec.encode(new Window("d", 0, 511, 0, mixed));
+
+    assertThat(small.length - 512).isLessThan(64);
+    assertThat(large.length - 4 * 512).isLessThan(64);
+    assertThat(WindowCodec.decode(small)).isEqualTo(integer);
+    for (float odd : new float[] {256, -1, -0.0f, 0.5f, Float.NaN, 1e9f}) {
+      float[] values = counts.clone();
+      values[100] = odd;
+      Window w = new Window("d", 0, 511, 0, values);
+      byte[] bytes = WindowCodec.encode(w);
+      assertThat(bytes.length).as("%s", odd).isGreaterThan(4 * 512);
+      assertThat(Float.floatToRawIntBits(WindowCodec.decode(bytes).values()[100]))
+          .isEqualTo(Float.floatToRawIntBits(odd));
+    }
+  }
+
+  @Test
+  void aVersionOneWindowWrittenBeforeTheCompactFormatIsStillRead() {
+    // magic, version 1, entity, startTs, endTs, sequence, step count, float32 steps: the old layout
+    byte[] entity = "device-7".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ByteBuffer v1 = ByteBuffer.allocate(2 + 4 + entity.length + 24 + 4 + 16);
+    v1.put(WindowCodec.MAGIC).put((byte) 1).putInt(entity.length).put(entity);
+    v1.putLong(1_000).putLong(1_300).putLong(4).putInt(4);
+    v1.putFloat(1).putFloat(2).putFloat(3).putFloat(40);
+    assertThat(WindowCodec.decode(v1.array())).isEqualTo(WINDOW);
+  }
+
+  @Test
+  void anUnknownStepEncodingIsRejected() {
+    byte[] bytes = WindowCodec.encode(WINDOW);
+    bytes[bytes.length - 5] = 9; // the encoding byte before the four one-byte steps
+    assertThatThrownBy(() -> WindowCodec.decode(bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("step encoding 9");
+  }
+
+  @Test
   void aHugeEntityLengthIsRejectedBeforeAnythingIsAllocated() {
     // 30 bytes claiming a 2 GB entity: decoding used to allocate it first (OutOfMemoryError).
     byte[] bytes = ByteBuffer.allocate(30).put(WindowCodec.MAGIC).put(WindowCodec.VERSION)
