@@ -35,13 +35,17 @@ public final class StreamsApps {
    * poll.ms} (100 ms by default) before it looks at requested commits and wall-clock punctuations
    * again.
    *
+   * <p>RocksDB's memory is bounded by {@link StateMemory}: one shared cache and memtable budget of
+   * {@value StateMemory#BUDGET_CONFIG} bytes (default 256 MiB) for all the stores of the process.
+   *
    * <p>Exactly-once is what Foresight promises (no window lost or duplicated across crashes), so a
    * pass-through {@code processing.guarantee} other than {@code exactly_once_v2} (such as {@code
    * FORESIGHT_KAFKA_PROCESSING_GUARANTEE=at_least_once}) is refused rather than silently obeyed.
    *
    * @param kafka client properties: bootstrap servers, TLS/SASL settings, overrides
    * @param threads stream threads in this instance
-   * @throws IllegalArgumentException when {@code kafka} sets another processing guarantee
+   * @throws IllegalArgumentException when {@code kafka} sets another processing guarantee, or a state
+   *     memory budget under 8 MiB
    */
   public static Properties properties(
       Map<String, Object> kafka, String applicationId, Path stateDir, int threads) {
@@ -59,6 +63,8 @@ public final class StreamsApps {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, StateMemory.class);
+    props.put(StateMemory.BUDGET_CONFIG, StateMemory.budgetBytes(kafka));
     props.putAll(kafka);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
