@@ -10,13 +10,6 @@ import io.foresight.wire.CorruptCheckpointException;
 import io.foresight.wire.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,12 +75,6 @@ public final class FaultRun {
   private static final Pattern PUBLISHED = Pattern.compile("published model '" + MODEL + "' version (\\d+)");
   private static final String FRESH = "starting a fresh model";
 
-  /** What .ci/run and ./foresight set: DJL never reaches for the network; glibc malloc costs DJL 2x. */
-  private static final Map<String, String> ENV = Map.of(
-      "DJL_OFFLINE", "true",
-      "GLIBC_TUNABLES", System.getenv().getOrDefault("GLIBC_TUNABLES",
-          "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"));
-
   /**
    * @param dir run directory: logs, the broker's data, the services' state (created if missing)
    * @param windowLength ingest's sliding window length
@@ -122,7 +108,6 @@ public final class FaultRun {
   private final AtomicInteger killsDone = new AtomicInteger();
   private final AtomicLong resentRounds = new AtomicLong();
   private final AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile boolean stopping;
   private Admin admin;
 
@@ -138,7 +123,7 @@ public final class FaultRun {
     long started = System.nanoTime();
     Path dir = settings.dir().toAbsolutePath();
     Files.createDirectories(dir.resolve("logs"));
-    int brokerPort = freePort();
+    int brokerPort = ServiceProcess.freePort();
     String bootstrap = "127.0.0.1:" + brokerPort;
     Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
     createProcesses(dir, brokerPort);
@@ -197,38 +182,32 @@ public final class FaultRun {
       kafka.add(property);
     }
     Path logs = dir.resolve("logs");
-    processes.put(Role.broker, new ServiceProcess(Role.broker, jvm("1g"),
+    processes.put(Role.broker, new ServiceProcess(Role.broker, ServiceProcess.java("1g"),
         List.of("broker", "--dir", dir.resolve("broker").toString(), "--port", String.valueOf(brokerPort)),
-        ENV, logs, this::brokerAnswers));
-    int ingestPort = freePort();
-    processes.put(Role.ingest, new ServiceProcess(Role.ingest, jvm("512m"),
+        ServiceProcess.ENV, logs, () -> ServiceProcess.brokerAnswers(admin)));
+    int ingestPort = ServiceProcess.freePort();
+    processes.put(Role.ingest, new ServiceProcess(Role.ingest, ServiceProcess.java("512m"),
         concat(List.of("ingest", "--metrics-port", String.valueOf(ingestPort),
             "--state-dir", dir.resolve("state/ingest").toString(),
             "--window-length", String.valueOf(settings.windowLength()), "--hop", String.valueOf(settings.hop())),
             kafka),
-        ENV, logs, () -> healthReady(ingestPort)));
-    int scorerPort = freePort();
-    processes.put(Role.scorer, new ServiceProcess(Role.scorer, jvm("1g"),
+        ServiceProcess.ENV, logs, () -> ServiceProcess.healthReady(ingestPort)));
+    int scorerPort = ServiceProcess.freePort();
+    processes.put(Role.scorer, new ServiceProcess(Role.scorer, ServiceProcess.java("1g"),
         concat(List.of("scorer", "--metrics-port", String.valueOf(scorerPort),
             "--state-dir", dir.resolve("state/scorer").toString(), "--torch-threads", "1",
             "--model-name", MODEL),
             kafka),
-        ENV, logs, () -> healthReady(scorerPort)));
-    int trainerPort = freePort();
+        ServiceProcess.ENV, logs, () -> ServiceProcess.healthReady(scorerPort)));
+    int trainerPort = ServiceProcess.freePort();
     // A small model and frequent checkpoints: four JVMs share two cores, and versions should be many.
-    processes.put(Role.trainer, new ServiceProcess(Role.trainer, jvm("1g"),
+    processes.put(Role.trainer, new ServiceProcess(Role.trainer, ServiceProcess.java("1g"),
         concat(List.of("trainer", "--metrics-port", String.valueOf(trainerPort), "--torch-threads", "1",
             "--model-name", MODEL, "--channels", "16", "--blocks", "2", "--batch-size", "8",
             "--publish-every-steps", "2000", "--publish-every-seconds", "5", "--classifier-windows", "128",
             "--buffer-steps", "200000", "--seed", String.valueOf(settings.seed())),
             kafka),
-        ENV, logs, () -> healthReady(trainerPort)));
-  }
-
-  /** {@code java -Xmx<heap> -cp <this JVM's class path>}: the services run this build. */
-  private static List<String> jvm(String heap) {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"));
+        ServiceProcess.ENV, logs, () -> ServiceProcess.healthReady(trainerPort)));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
@@ -245,10 +224,10 @@ public final class FaultRun {
       throw new IllegalStateException("the broker did not start; see " + broker.log(1));
     }
     Path log = dir.resolve("logs/topics.log");
-    List<String> topics = new ArrayList<>(jvm("256m"));
+    List<String> topics = new ArrayList<>(ServiceProcess.java("256m"));
     topics.addAll(List.of("io.foresight.cli.Main", "topics", "--bootstrap-servers", bootstrap));
     ProcessBuilder builder = new ProcessBuilder(topics).redirectErrorStream(true);
-    builder.redirectOutput(log.toFile()).environment().putAll(ENV);
+    builder.redirectOutput(log.toFile()).environment().putAll(ServiceProcess.ENV);
     Process process = builder.start();
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
@@ -338,29 +317,6 @@ public final class FaultRun {
         }
         p.start();
       }
-    }
-  }
-
-  private boolean healthReady(int port) {
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-              .timeout(Duration.ofSeconds(2)).build();
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private boolean brokerAnswers() {
-    try {
-      return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes()
-          .get(3, TimeUnit.SECONDS).isEmpty();
-    } catch (Exception e) {
-      return false;
     }
   }
 
@@ -650,14 +606,6 @@ public final class FaultRun {
       if (p != null) {
         p.stop(30);
       }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,12 +1,23 @@
 package io.foresight.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * One Foresight service as a JVM of its own ({@code java -cp <classpath> io.foresight.cli.Main
@@ -30,6 +41,14 @@ final class ServiceProcess {
 
   /** The exit value of a process killed by SIGKILL (128 + signal 9). */
   static final int SIGKILL_EXIT = 137;
+
+  /** What .ci/run and ./foresight set: DJL never reaches for the network; glibc malloc costs DJL 2x. */
+  static final Map<String, String> ENV = Map.of(
+      "DJL_OFFLINE", "true",
+      "GLIBC_TUNABLES", System.getenv().getOrDefault("GLIBC_TUNABLES",
+          "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"));
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Role role;
   private final List<String> command;
@@ -129,6 +148,76 @@ final class ServiceProcess {
       Thread.sleep(100);
     }
     return null;
+  }
+
+  /** The running incarnation's operating-system process id. */
+  synchronized long pid() {
+    return process.pid();
+  }
+
+  /**
+   * The running incarnation's resident set and its peak ({@code VmRSS}, {@code VmHWM} of {@code
+   * /proc/<pid>/status}) in bytes, or null where there is no such file (not Linux, or it ended).
+   */
+  synchronized long[] residentBytes() {
+    try {
+      long rss = -1;
+      long peak = -1;
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rss = kilobytes(line) * 1024;
+        } else if (line.startsWith("VmHWM:")) {
+          peak = kilobytes(line) * 1024;
+        }
+      }
+      return rss < 0 ? null : new long[] {rss, peak};
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static long kilobytes(String statusLine) {
+    return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
+  }
+
+  /** {@code java -Xmx<heap> -cp <this JVM's class path>}: the services run this build. */
+  static List<String> java(String heap) {
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"));
+  }
+
+  /** A TCP port free on the loopback interface now. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the service on {@code port} answers its {@code /health/ready} with 200. */
+  static boolean healthReady(int port) {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+              .timeout(Duration.ofSeconds(2)).build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether the broker answers {@code admin} with its nodes within a few seconds. */
+  static boolean brokerAnswers(Admin admin) {
+    try {
+      return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes()
+          .get(3, TimeUnit.SECONDS).isEmpty();
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   @Override

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       BenchIngestCommand.class,
       BenchScorerCommand.class,
       BenchE2eCommand.class,
-      BenchFaultsCommand.class
+      BenchFaultsCommand.class,
+      BenchScaleCommand.class
     })
 final class BenchCommand implements Runnable {
   @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams settings every Foresight Streams app shares. */
@@ -13,6 +14,9 @@ public final class StreamsApps {
   public static final int PRODUCER_LINGER_MS = 5;
   /** Producer batch size: 128 KiB, 64 windows of 512 steps (the default 16 KiB holds 8). */
   public static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+
+  /** Segment size of the changelogs Streams creates: 64 MiB instead of the broker's 1 GiB. */
+  public static final int CHANGELOG_SEGMENT_BYTES = 64 << 20;
 
   private StreamsApps() {}
 
@@ -37,6 +41,12 @@ public final class StreamsApps {
    *
    * <p>RocksDB's memory is bounded by {@link StateMemory}: one shared cache and memtable budget of
    * {@value StateMemory#BUDGET_CONFIG} bytes (default 256 MiB) for all the stores of the process.
+   *
+   * <p>Why smaller changelog segments: a changelog is compacted only in its closed segments, and
+   * after a crash under exactly-once a store is restored by reading its whole changelog. With the
+   * broker's 1 GiB segments, a partition of a busy ingest changelog carries up to a gigabyte of
+   * overwritten states that every restore reads; with 64 MiB segments compaction keeps it near the
+   * live state. (Applies to changelogs Streams creates; an existing one keeps its settings.)
    *
    * <p>Exactly-once is what Foresight promises (no window lost or duplicated across crashes), so a
    * pass-through {@code processing.guarantee} other than {@code exactly_once_v2} (such as {@code
@@ -63,6 +73,7 @@ public final class StreamsApps {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+    props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), CHANGELOG_SEGMENT_BYTES);
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, StateMemory.class);
     props.put(StateMemory.BUDGET_CONFIG, StateMemory.budgetBytes(kafka));
     props.putAll(kafka);

@@ -77,6 +77,22 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void ingestAndScorerRunStandbyReplicasAndRejoinUnderTheirPodNames() {
+    for (String name : List.of("ingest", "scorer")) {
+      JsonNode set = find(base(), "StatefulSet", name);
+      java.util.Map<String, JsonNode> env = new java.util.HashMap<>();
+      container(set, name).path("env").forEach(e -> env.put(e.path("name").asText(), e));
+
+      assertThat(set.path("spec").path("replicas").asInt()).as(name + " replicas").isGreaterThan(1);
+      assertThat(env.get("FORESIGHT_KAFKA_NUM_STANDBY_REPLICAS").path("value").asInt()).isEqualTo(1);
+      // the instance id must differ per pod and survive a restart: the pod's own name
+      assertThat(env.get("FORESIGHT_KAFKA_GROUP_INSTANCE_ID").path("value").asText()).isEqualTo("$(POD_NAME)");
+      assertThat(env.get("POD_NAME").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+          .isEqualTo("metadata.name");
+    }
+  }
+
+  @Test
   void theTrainerIsASingleInstanceNeverTwoAtOnce() {
     JsonNode trainer = find(base(), "Deployment", "trainer");
 
