@@ -36,9 +36,7 @@ final class BenchE2eCommand implements Callable<Integer> {
       description = "Which passes to run: serving, trainer (default: ${DEFAULT-VALUE}).")
   List<EndToEndBench.Pass> passes;
 
-  @Option(names = "--torch-threads", defaultValue = "1",
-      description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
-  int torchThreads;
+  @Mixin TorchOptions torch = new TorchOptions(1);
 
   @Option(names = "--verbose", description = "Print each pass's progress lines.")
   boolean verbose;
@@ -50,7 +48,7 @@ final class BenchE2eCommand implements Callable<Integer> {
           new picocli.CommandLine(this), "bench e2e streams the simulated fleet; --dataset is not taken");
     }
     BenchCommand.muteClientLogs();
-    Services.torchThreads(torchThreads);
+    torch.apply();
     EndToEndBench.Result r =
         new EndToEndBench(
             state -> DemoCommand.config(source, windows, trainer, scorer, 0, duration, state),

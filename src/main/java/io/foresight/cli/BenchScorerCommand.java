@@ -4,6 +4,7 @@ import io.foresight.bench.ScorerBench;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench scorer}: the options of {@link ScorerBench}, and its figures. */
@@ -20,8 +21,7 @@ final class BenchScorerCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "64", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--torch-threads", defaultValue = "1", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
-  int torchThreads;
+  @Mixin TorchOptions torch = new TorchOptions(1);
 
   @Option(names = "--rounds", defaultValue = "3",
       description = "Alternating rounds of each side; the ratio is of the medians (default: ${DEFAULT-VALUE}).")
@@ -31,12 +31,12 @@ final class BenchScorerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchCommand.muteClientLogs();
     // Set once, for both sides.
-    Services.torchThreads(torchThreads);
+    torch.apply();
     ScorerBench.Result r =
         new ScorerBench(new ScorerBench.Settings(windows, length, batch, rounds), System.out).run();
     System.out.printf(Locale.ROOT, "scorer/bare = %.2f (medians of %d rounds: scorer %,.1f windows/s, bare %,.1f"
             + " windows/s; %d windows of %d, batch %d, %d torch threads)%n",
-        r.scorerOverBare(), rounds, r.scorer(), r.bare(), windows, length, batch, torchThreads);
+        r.scorerOverBare(), rounds, r.scorer(), r.bare(), windows, length, batch, torch.threads);
     return 0;
   }
 }
