@@ -17,7 +17,7 @@ import java.util.concurrent.ForkJoinPool;
  * (the other feature source of {@code evaluate}), both measured in one run: MiniRocket's fit (biases
  * on TRAIN) and transform of TRAIN and TEST on all cores and on one, and the causal CNN's forward pass
  * (default size, untrained: the cost does not depend on the weights) over the same series. Each figure
- * is the median of {@code rounds} alternating rounds after one untimed warm-up round.
+ * is the median of {@code rounds} alternating rounds after one untimed warm-up round ({@link Rounds}).
  */
 public final class MiniRocketBench {
 
@@ -67,20 +67,13 @@ public final class MiniRocketBench {
     tokens.addAll(EncodedDataset.of(test, tokenizer, classes, Tokenizer.OutOfRange.CLAMP).series());
     ForkJoinPool oneCore = new ForkJoinPool(1);
     try (ForesightNet net = ForesightNet.create(ModelConfig.defaults(), tokenizer)) {
-      double[] all = new double[rounds];
-      double[] one = new double[rounds];
-      double[] encoder = new double[rounds];
-      for (int round = -1; round < rounds; round++) {
-        double a = time(() -> rocket(trainValues, testValues));
-        double b = time(() -> oneCore.submit(() -> rocket(trainValues, testValues)).get());
-        double c = time(() -> Inference.run(net, tokens));
-        if (round >= 0) {
-          all[round] = a;
-          one[round] = b;
-          encoder[round] = c;
-        }
-      }
-      return new Result(train.name(), steps, Medians.of(all), Medians.of(one), Medians.of(encoder));
+      Rounds timed = new Rounds(1, rounds);
+      Rounds.Case all = timed.add(round -> time(() -> rocket(trainValues, testValues)));
+      Rounds.Case one =
+          timed.add(round -> time(() -> oneCore.submit(() -> rocket(trainValues, testValues)).get()));
+      Rounds.Case encoder = timed.add(round -> time(() -> Inference.run(net, tokens)));
+      timed.run();
+      return new Result(train.name(), steps, all.median(), one.median(), encoder.median());
     } finally {
       oneCore.shutdown();
     }

@@ -72,7 +72,7 @@ final class BenchFaultsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // This JVM's own clients lose the broker at every one of its kills, and would say so every second.
-    BenchIngestCommand.muteClientLogs();
+    BenchCommand.muteClientLogs();
     Path runDir = dir != null ? dir : Files.createTempDirectory("foresight-faults-");
     System.out.println("run directory (logs/, broker/, state/): " + runDir.toAbsolutePath());
     FaultRun.Settings settings =

@@ -1,6 +1,6 @@
 package io.foresight.cli;
 
-import io.foresight.learn.ThroughputBench;
+import io.foresight.bench.TrainingThroughputBench;
 import io.foresight.model.ModelConfig;
 import java.util.Arrays;
 import java.util.Locale;
@@ -8,7 +8,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench train}: the real training loop's throughput as a ratio to a bare DJL loop. */
+/**
+ * {@code bench train}: the real training loop's throughput as a ratio to a bare DJL loop
+ * ({@link TrainingThroughputBench}).
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Training windows/s of the real loop against a bare DJL loop, same model and data.")
 final class BenchTrainCommand implements Callable<Integer> {
@@ -32,9 +35,9 @@ final class BenchTrainCommand implements Callable<Integer> {
   int rounds;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ModelConfig config = ModelConfig.defaults().withSize(channels, blocks);
-    ThroughputBench.Result r = ThroughputBench.run(config, window, batch, steps, rounds, 0);
+    TrainingThroughputBench.Result r = TrainingThroughputBench.run(config, window, batch, steps, rounds, 0);
     System.out.printf(Locale.ROOT,
         "training throughput, window %d, batch %d, %d channels x %d blocks, CPU%n"
             + "  real loop  windows/s per round: %s%n"

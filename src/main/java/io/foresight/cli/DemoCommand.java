@@ -43,13 +43,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--state-dir", description = "Broker and Streams state (default: a fresh temporary folder).")
   Path stateDir;
 
-  @Option(names = "--torch-threads", defaultValue = "1",
-      description = "PyTorch intra-op threads; trainer and scorer share the host (default: ${DEFAULT-VALUE}).")
-  int torchThreads;
+  /** One thread: trainer and scorer share the host. */
+  @Mixin TorchOptions torch = new TorchOptions(1);
 
   @Override
   public Integer call() throws Exception {
-    Services.torchThreads(torchThreads);
+    torch.apply();
     Path state = stateDir != null ? stateDir : Files.createTempDirectory("foresight-demo");
     Demo demo = new Demo(config(source, windows, trainer, scorer, metrics.port(), duration, state), System.out);
     // Ctrl-C stops producing; the hook then waits for the drain and the report before the JVM exits.

@@ -4,7 +4,6 @@ import io.foresight.ingest.IngestService;
 import io.foresight.model.Tokenizer;
 import io.foresight.ops.MetricsServer;
 import io.foresight.wire.Topics;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,12 +30,7 @@ final class IngestCommand implements Callable<Integer> {
       description = "Integer steps accepted: [0, V) (default: ${DEFAULT-VALUE}).")
   int vocabulary;
 
-  @Option(names = "--application-id", defaultValue = "foresight-ingest",
-      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
-  String applicationId;
-
-  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: a folder under java.io.tmpdir).")
-  Path stateDir;
+  @Mixin StreamsAppOptions streams = new StreamsAppOptions("foresight-ingest");
 
   @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
   int threads;
@@ -62,7 +56,7 @@ final class IngestCommand implements Callable<Integer> {
     server.addReadinessCheck("streams", () -> false);
     IngestService service =
         new IngestService(
-            client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("ingest"),
+            client, streams.applicationId, streams.stateDir("ingest"),
             threads, windows.spec(WindowOptions.Mode.sliding), steps, entityTtl, server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("streams", service::ready);

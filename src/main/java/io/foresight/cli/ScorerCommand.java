@@ -3,13 +3,11 @@ package io.foresight.cli;
 import io.foresight.ops.MetricsServer;
 import io.foresight.score.ScorerService;
 import io.foresight.wire.Topics;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code scorer}: the scoring service. */
 @Command(name = "scorer", mixinStandardHelpOptions = true,
@@ -23,30 +21,22 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Mixin ModelNameOption model;
 
-  @Option(names = "--application-id", defaultValue = "foresight-scorer",
-      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
-  String applicationId;
-
-  @Option(names = "--state-dir", description = "Kafka Streams state directory (default: a folder under java.io.tmpdir).")
-  Path stateDir;
-
-  @Option(names = "--torch-threads", defaultValue = "0",
-      description = "PyTorch intra-op threads; 0 keeps PyTorch's default (default: ${DEFAULT-VALUE}).")
-  int torchThreads;
+  @Mixin StreamsAppOptions streams = new StreamsAppOptions("foresight-scorer");
+  @Mixin TorchOptions torch;
 
   @Override
   public Integer call() throws Exception {
     Map<String, Object> client = kafka.settings().clientProperties();
     Services.requireTopics(
         client, List.of(Topics.WINDOWS, Topics.MODELS, Topics.CLASSIFICATIONS, Topics.EMBEDDINGS, Topics.DLQ));
-    Services.torchThreads(torchThreads);
+    torch.apply();
     MetricsServer server = metrics.start("scorer");
     // Not ready until the real check below replaces this one: with no checks at all,
     // /health/ready answers 200 while the service is still being built.
     server.addReadinessCheck("scorer", () -> false);
     ScorerService service =
         new ScorerService(
-            client, applicationId, stateDir != null ? stateDir : ScorerOptions.defaultStateDir("scorer"),
+            client, streams.applicationId, streams.stateDir("scorer"),
             scorer.threads, model.modelName, scorer.options(), server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("scorer", service::ready);

@@ -1,7 +1,6 @@
 package io.foresight.cli;
 
 import io.foresight.score.ScoringTopology;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The scorer's flags, shared by {@code scorer} and {@code demo}. */
@@ -22,9 +21,5 @@ final class ScorerOptions {
 
   ScoringTopology.Options options() {
     return new ScoringTopology.Options(batchSize, maxWaitMs);
-  }
-
-  static Path defaultStateDir(String service) {
-    return Path.of(System.getProperty("java.io.tmpdir"), "foresight-" + service);
   }
 }

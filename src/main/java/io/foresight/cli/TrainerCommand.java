@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code trainer}: the continuous trainer service. */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
@@ -20,15 +19,13 @@ final class TrainerCommand implements Callable<Integer> {
   @Mixin MetricsOptions metrics;
   @Mixin TrainerOptions trainer;
 
-  @Option(names = "--torch-threads", defaultValue = "0",
-      description = "PyTorch intra-op threads; 0 keeps PyTorch's default (default: ${DEFAULT-VALUE}).")
-  int torchThreads;
+  @Mixin TorchOptions torch;
 
   @Override
   public Integer call() throws Exception {
     Map<String, Object> client = kafka.settings().clientProperties();
     Services.requireTopics(client, List.of(Topics.WINDOWS, Topics.LABELS, Topics.MODELS, Topics.DLQ));
-    Services.torchThreads(torchThreads);
+    torch.apply();
     MetricsServer server = metrics.start("trainer");
     // Not ready until the real check below replaces this one: with no checks at all,
     // /health/ready answers 200 while the service is still being built.

@@ -8,8 +8,6 @@ import io.foresight.model.Tokenizer;
 import io.foresight.ops.EmbeddedKafka;
 import io.foresight.ops.MetricsServer;
 import io.foresight.ops.OutputMonitor;
-import io.foresight.ops.TopicAdmin;
-import io.foresight.ops.TopicDefinition;
 import io.foresight.score.ScorerService;
 import io.foresight.score.ScoringTopology;
 import io.foresight.train.TrainerService;
@@ -29,7 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -112,12 +109,9 @@ public final class Demo {
 
   public DemoReport run() throws Exception {
     Files.createDirectories(config.stateDir());
-    try (EmbeddedKafka broker = EmbeddedKafka.start(config.stateDir().resolve("kafka"), 0);
+    try (EmbeddedKafka broker = EmbeddedKafka.startWithTopics(config.stateDir().resolve("kafka"), 0);
         MetricsServer metrics = MetricsServer.start(config.metricsPort(), "demo")) {
       Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-      try (Admin admin = Admin.create(kafka)) {
-        TopicAdmin.apply(admin, TopicDefinition.load(), null);
-      }
       out.println("Kafka broker at " + broker.bootstrapServers() + "; metrics on http://localhost:" + metrics.port() + "/metrics");
       return runServices(kafka, metrics);
     }

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker in this JVM: KRaft in combined mode (one process is both broker and
  * controller), from Maven Central's {@code kafka_2.13} artifacts, on loopback. The {@code demo} and
- * {@code broker} commands and the integration tests use it; production runs a real cluster.
+ * {@code broker} commands, the streaming benchmarks and the integration tests use it ({@link
+ * #startWithTopics} when they want Foresight's topics there too); production runs a real cluster.
  *
  * <p>Settings fit one node: replication factor 1 for the internal topics, no initial rebalance delay,
  * {@code message.max.bytes} of 64 MiB (checkpoints travel on {@code foresight.models}), and no topic
@@ -139,6 +140,33 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka start(Path dir, int port) {
     return start(dir, port, null, null);
+  }
+
+  /**
+   * Starts a broker as {@link #start()} does, with Foresight's topics ({@link TopicDefinition#load()})
+   * created: what a one-JVM run ({@code demo}, the streaming benchmarks) needs before its first client.
+   */
+  public static EmbeddedKafka startWithTopics() {
+    return startWithTopics(null, 0);
+  }
+
+  /**
+   * Starts a broker as {@link #start(Path, int)} does, with Foresight's topics created (those already
+   * there, on a reused {@code dir}, are left as {@link TopicAdmin#apply} leaves them); the broker is
+   * closed again when they cannot be created.
+   */
+  public static EmbeddedKafka startWithTopics(Path dir, int port) {
+    EmbeddedKafka kafka = start(dir, port);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      TopicAdmin.apply(admin, TopicDefinition.load(), null);
+      return kafka;
+    } catch (Exception e) {
+      kafka.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("could not create Foresight's topics on " + kafka.bootstrapServers(), e);
+    }
   }
 
   /**

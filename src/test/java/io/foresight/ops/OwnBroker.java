@@ -1,8 +1,5 @@
 package io.foresight.ops;
 
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-
 /**
  * An in-process broker of one test class's own, with Foresight's topics: for tests that write to the
  * shared topics what other tests would read back (100 000 fuzzed timesteps, a poison record, fenced
@@ -16,15 +13,8 @@ public final class OwnBroker implements AutoCloseable {
     this.broker = broker;
   }
 
-  public static OwnBroker start() throws Exception {
-    EmbeddedKafka broker = EmbeddedKafka.start();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      TopicAdmin.apply(admin, TopicDefinition.load(), null);
-    } catch (Exception e) {
-      broker.close();
-      throw e;
-    }
-    return new OwnBroker(broker);
+  public static OwnBroker start() {
+    return new OwnBroker(EmbeddedKafka.startWithTopics());
   }
 
   public String bootstrapServers() {

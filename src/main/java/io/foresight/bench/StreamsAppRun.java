@@ -1,4 +1,4 @@
-package io.foresight.cli;
+package io.foresight.bench;
 
 import io.foresight.ops.StreamsApps;
 import io.micrometer.core.instrument.Counter;
@@ -10,23 +10,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
-/** What the streaming benchmarks share: run a Streams app until one of its counters reaches a target. */
-final class BenchStreams {
+/**
+ * What the streaming benchmarks share: one run of a Streams app, with the services' settings
+ * ({@link StreamsApps#properties}), until one of its counters reaches a target, and what it measured.
+ *
+ * @param secondsSinceRunning from the RUNNING state (start-up and group join left out) until the target
+ *     was reached
+ * @param steadyRate units per second after the counter was first seen above zero: task and transaction
+ *     initialisation and the first fetch left out too, as {@link #rateAfterFirst} does for a plain
+ *     client; NaN when the run ended before a first reading
+ */
+record StreamsAppRun(double secondsSinceRunning, double steadyRate) {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
-
-  private BenchStreams() {}
-
-  /**
-   * What one run measured.
-   *
-   * @param secondsSinceRunning from the RUNNING state (start-up and group join left out) until the
-   *     target was reached
-   * @param steadyRate units per second after {@code progress} was first seen above zero: task and
-   *     transaction initialisation and the first fetch left out too, as {@link #rateAfterFirst} does
-   *     for a plain client; NaN when the run ended before a first reading
-   */
-  record Run(double secondsSinceRunning, double steadyRate) {}
 
   /**
    * Starts {@code topology} under a fresh application id with {@code threads} stream threads and waits
@@ -34,7 +30,7 @@ final class BenchStreams {
    *
    * @param what the counted unit, for the timeout message
    */
-  static Run run(Topology topology, Map<String, Object> client, Path stateDir, int threads,
+  static StreamsAppRun untilCounted(Topology topology, Map<String, Object> client, Path stateDir, int threads,
       Counter progress, long target, String what) throws InterruptedException {
     AtomicLong running = new AtomicLong();
     try (KafkaStreams streams =
@@ -61,7 +57,7 @@ final class BenchStreams {
         }
         Thread.sleep(5);
       }
-      Run run = new Run((System.nanoTime() - running.get()) / 1e9,
+      StreamsAppRun run = new StreamsAppRun((System.nanoTime() - running.get()) / 1e9,
           firstNanos == 0 ? Double.NaN : rateAfterFirst(firstNanos, firstCount, target));
       streams.close(Duration.ofSeconds(30));
       return run;
