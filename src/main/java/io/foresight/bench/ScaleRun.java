@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -231,7 +230,7 @@ public final class ScaleRun {
       } finally {
         ingest.stop(30);
         broker.stop(30);
-        deleteRecursively(dir);
+        ScratchDirectory.at(dir).close();
       }
     }
   }
@@ -520,14 +519,4 @@ public final class ScaleRun {
     return tasks.size();
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -22,6 +22,11 @@ final class ScratchDirectory implements AutoCloseable {
     return new ScratchDirectory(Files.createTempDirectory(prefix));
   }
 
+  /** {@code path} (created if missing) as a directory deleted on close. */
+  static ScratchDirectory at(Path path) throws IOException {
+    return new ScratchDirectory(Files.createDirectories(path));
+  }
+
   Path path() {
     return path;
   }

@@ -66,6 +66,7 @@ final class BenchScaleCommand implements Callable<Integer> {
     if (!values.equals("integer") && !values.equals("real")) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--values: integer or real");
     }
+    BenchCommand.muteClientLogs();
     Path work = dir != null ? dir : Files.createTempDirectory("foresight-bench-scale");
     ScaleRun.Settings settings = new ScaleRun.Settings(entities, steadyRecords, chunk, values.equals("integer"),
         staticMembership, stateMemoryMib << 20, ingestHeap, seed, work);

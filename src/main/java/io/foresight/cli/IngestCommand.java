@@ -56,7 +56,7 @@ final class IngestCommand implements Callable<Integer> {
     server.addReadinessCheck("streams", () -> false);
     IngestService service =
         new IngestService(
-            client, streams.applicationId, streams.stateDir("ingest"),
+            streams.apply(client), streams.applicationId, streams.stateDir("ingest"),
             threads, windows.spec(WindowOptions.Mode.sliding), steps, entityTtl, server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("streams", service::ready);

@@ -36,7 +36,7 @@ final class ScorerCommand implements Callable<Integer> {
     server.addReadinessCheck("scorer", () -> false);
     ScorerService service =
         new ScorerService(
-            client, streams.applicationId, streams.stateDir("scorer"),
+            streams.apply(client), streams.applicationId, streams.stateDir("scorer"),
             scorer.threads, model.modelName, scorer.options(), server.registry());
     server.bind(service.streams());
     server.addReadinessCheck("scorer", service::ready);

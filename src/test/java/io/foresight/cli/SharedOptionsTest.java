@@ -42,6 +42,21 @@ class SharedOptionsTest {
   }
 
   @Test
+  void stateMemoryInstanceIdAndStandbysReachTheStreamsAppOnlyWhenGiven() {
+    IngestCommand given = parse(new IngestCommand(), Map.of(),
+        "--state-memory", "64", "--instance-id", "ingest-0", "--standby-replicas", "1");
+    java.util.Properties props = io.foresight.ops.StreamsApps.properties(
+        given.streams.apply(Map.of("bootstrap.servers", "b:9092")), "a", Path.of("/s"), 1);
+    assertThat(props)
+        .containsEntry(io.foresight.ops.StateMemory.BUDGET_CONFIG, 64L << 20)
+        .containsEntry("group.instance.id", "ingest-0")
+        .containsEntry("num.standby.replicas", 1);
+
+    Map<String, Object> kafka = Map.of("group.instance.id", "from-env");
+    assertThat(parse(new ScorerCommand(), Map.of()).streams.apply(kafka)).isEqualTo(kafka);
+  }
+
+  @Test
   void servicesKeepPyTorchsThreadsAndTheSharedHostCommandsAskForOne() {
     assertThat(parse(new ScorerCommand(), Map.of()).torch.threads).isZero();
     assertThat(parse(new TrainerCommand(), Map.of()).torch.threads).isZero();
