@@ -7,6 +7,8 @@
  * Each reports ratios measured in one run against a baseline measured beside it, in alternating rounds
  * ({@link io.foresight.bench.Rounds}), because these machines are shared and one absolute time proves
  * little. {@link io.foresight.bench.FaultRun} is the exception: it measures correctness (nothing lost or
- * duplicated across kill -9s of every process), and restore times only as a figure of that run.
+ * duplicated across kill -9s of every process), and restore times only as a figure of that run. The
+ * scale run ({@link io.foresight.bench.ScaleRun}) compares fleet sizes instead: each figure as a ratio to
+ * the smallest fleet of the same invocation.
  */
 package io.foresight.bench;

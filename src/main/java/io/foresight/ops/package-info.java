@@ -6,6 +6,8 @@
  * ({@link io.foresight.ops.StrimziTopics}); and each service's metrics and health endpoints
  * ({@link io.foresight.ops.MetricsServer}: {@code /metrics}, {@code /health/live},
  * {@code /health/ready}); what keeps a Streams app alive and says when it is not ({@link
- * io.foresight.ops.StreamsHealth}, {@link io.foresight.ops.StreamsErrorHandlers}).
+ * io.foresight.ops.StreamsHealth}, {@link io.foresight.ops.StreamsErrorHandlers}); the settings every
+ * Streams app shares ({@link io.foresight.ops.StreamsApps}) and the memory bound of their RocksDB stores
+ * ({@link io.foresight.ops.StateMemory}).
  */
 package io.foresight.ops;
