@@ -24,7 +24,8 @@ public final class ScalePlot {
     add(state, "changelog on the broker", points, ScaleRun.Point::changelogBytesPerEntity);
     XYChart memory = chart("ingest JVM memory, MiB", "MiB");
     add(memory, "resident set, peak", points, p -> p.peakRssBytes() / 1048576.0);
-    add(memory, "heap used, peak", points, p -> p.peakHeapBytes() / 1048576.0);
+    add(memory, "heap used, peak (garbage included)", points, p -> p.peakHeapBytes() / 1048576.0);
+    add(memory, "live heap after a full GC", points, p -> p.liveHeapBytes() / 1048576.0);
     XYChart restore = chart("restore after kill -9, s", "seconds");
     add(restore, "to ready", points, p -> p.restoreSeconds() == null ? Double.NaN : p.restoreSeconds());
     BitmapEncoder.saveBitmap(List.of(rate, state, memory, restore), 2, 2, png.toString(),
