@@ -322,7 +322,7 @@ public final class ScaleRun {
   private record Throughput(double fillRate, double steadyRate, double steadyWindowRate, long windows,
       long peakRss, long peakHeap) {}
 
-  private record Sample(double seconds, double steps, double windows) {}
+  record Sample(double seconds, double steps, double windows) {}
 
   /** Samples ingest's counters and memory until it has taken every step and made every window. */
   private Throughput watch(ServiceProcess ingest, int port, Workload work) throws Exception {
@@ -339,9 +339,9 @@ public final class ScaleRun {
         throw new IllegalStateException("ingest exited with " + ingest.exitValue() + "; see " + ingest.log(1));
       }
       Map<String, Double> m = scrape(port);
-      long[] rss = ingest.residentBytes();
+      ServiceProcess.Resident rss = ingest.resident();
       if (rss != null) {
-        peakRss = Math.max(peakRss, Math.max(rss[0], rss[1]));
+        peakRss = Math.max(peakRss, Math.max(rss.bytes(), rss.peakBytes()));
       }
       if (m != null) {
         double steps = m.getOrDefault("foresight_ingest_timesteps_total", 0.0);
@@ -438,7 +438,7 @@ public final class ScaleRun {
 
   // ---- state after the run ----
 
-  private record State(long keys, long logicalBytes, long sstBytes) {}
+  record State(long keys, long logicalBytes, long sstBytes) {}
 
   /**
    * Opens each of the app's ingest stores (the service has stopped), compacts it, and counts its keys,

@@ -155,11 +155,14 @@ final class ServiceProcess {
     return process.pid();
   }
 
+  /** A process's resident set now and its peak so far, in bytes. */
+  record Resident(long bytes, long peakBytes) {}
+
   /**
-   * The running incarnation's resident set and its peak ({@code VmRSS}, {@code VmHWM} of {@code
-   * /proc/<pid>/status}) in bytes, or null where there is no such file (not Linux, or it ended).
+   * The running incarnation's {@code VmRSS} and {@code VmHWM} from {@code /proc/<pid>/status}, or null
+   * where there is no such file (not Linux, or it ended).
    */
-  synchronized long[] residentBytes() {
+  synchronized Resident resident() {
     try {
       long rss = -1;
       long peak = -1;
@@ -170,7 +173,7 @@ final class ServiceProcess {
           peak = kilobytes(line) * 1024;
         }
       }
-      return rss < 0 ? null : new long[] {rss, peak};
+      return rss < 0 ? null : new Resident(rss, peak);
     } catch (IOException e) {
       return null;
     }
