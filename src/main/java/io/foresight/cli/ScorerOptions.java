@@ -10,9 +10,9 @@ final class ScorerOptions {
       description = "Windows per forward pass at most (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--scorer-max-wait-ms", defaultValue = "20",
+  @Option(names = "--scorer-max-wait-ms", defaultValue = "5",
       description = "Longest a window waits for its batch to fill while windows keep arriving; a partial"
-          + " batch is scored as soon as its partition's input pauses (default: ${DEFAULT-VALUE}).")
+          + " batch is scored as soon as its stream thread's input pauses (default: ${DEFAULT-VALUE}).")
   long maxWaitMs;
 
   @Option(names = "--scorer-threads", defaultValue = "1",

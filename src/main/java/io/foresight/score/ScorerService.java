@@ -1,6 +1,5 @@
 package io.foresight.score;
 
-import io.foresight.ops.StreamsApps;
 import io.foresight.ops.StreamsHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ public final class ScorerService implements AutoCloseable {
     ScoringTopology.build(builder, models, options, registry);
     // No processing-exception handler: a failed forward pass is retried, not skipped.
     this.streams =
-        new KafkaStreams(builder.build(), StreamsApps.properties(kafka, applicationId, stateDir, threads));
+        new KafkaStreams(builder.build(), ScoringTopology.streamsProperties(kafka, applicationId, stateDir, threads));
     this.health = new StreamsHealth(streams, "scorer", registry);
   }
 

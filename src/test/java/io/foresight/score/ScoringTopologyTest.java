@@ -52,6 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SingleCpuThread.class)
 class ScoringTopologyTest {
 
+  /** The driver's wall clock at start; record timestamps near it make live windows. */
+  private static final long START_MS = 0;
+
   private static final ModelConfig SMALL = new ModelConfig(Encoder.CAUSAL_CNN, 8, 2, 3, 16, 2);
 
   @TempDir Path stateDir;
@@ -79,7 +82,8 @@ class ScoringTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(builder.build(), props);
+    // The wall clock starts where the tests' record timestamps are: their windows are live.
+    driver = new TopologyTestDriver(builder.build(), props, Instant.ofEpochMilli(START_MS));
     windows = driver.createInputTopic(Topics.WINDOWS, new StringSerializer(), new ByteArraySerializer());
     classifications =
         driver.createOutputTopic(Topics.CLASSIFICATIONS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -224,13 +228,32 @@ class ScoringTopologyTest {
     Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
     int sent = 0;
     while (embeddings.isEmpty()) {
-      assertThat(sent).as("windows sent before the first was scored").isLessThan(6);
+      assertThat(sent).as("windows sent before the first was scored").isLessThan(12);
       send("dev-0", sent, 1_000 + sent);
       sent++;
       driver.advanceWallClockTime(check);
     }
-    assertThat(sent).isEqualTo(4); // the first window had waited 20 ms at the fourth check
-    assertThat(embeddings.readRecordsToList()).hasSize(4);
+    int checks = (int) (20 / ScoringProcessor.PAUSE_CHECK_MS);
+    assertThat(sent).isEqualTo(checks); // the first window had waited 20 ms at this check
+    assertThat(embeddings.readRecordsToList()).hasSize(checks);
+  }
+
+  @Test
+  void aBacklogBatchKeepsFillingLongerThanMaxWaitSinceItsLatencyIsLostAnyway() {
+    models.offer(checkpoint(1, 2));
+    startDriver(new ScoringTopology.Options(64, 20));
+    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
+    Duration later = Duration.ofMillis(3 * ThreadBatch.FRESH_MS);
+    driver.advanceWallClockTime(later);
+    int sent = 0;
+    while (embeddings.isEmpty()) {
+      assertThat(sent).as("windows sent before the first was scored").isLessThan(100);
+      long wallMs = START_MS + later.toMillis() + sent * check.toMillis();
+      send("dev-0", sent, wallMs - 2 * ThreadBatch.FRESH_MS); // records two seconds old: a backlog
+      sent++;
+      driver.advanceWallClockTime(check);
+    }
+    assertThat(sent).isEqualTo((int) (ThreadBatch.BACKLOG_WAIT_MS / ScoringProcessor.PAUSE_CHECK_MS));
   }
 
   @Test
@@ -264,6 +287,11 @@ class ScoringTopologyTest {
       MockProcessorContext<String, ScoringProcessor.Outgoing> context, ScoringProcessor processor) {}
 
   private Mocked mocked(ScoringTopology.Options options) {
+    return mocked(ThreadBatch.perThread(models, options, registry));
+  }
+
+  /** A processor whose stream thread's batch is {@code thread}'s: the tasks of one thread. */
+  private Mocked mocked(ThreadLocal<ThreadBatch> thread) {
     MockProcessorContext<String, ScoringProcessor.Outgoing> context = new MockProcessorContext<>();
     KeyValueStore<Long, byte[]> store =
         Stores.keyValueStoreBuilder(
@@ -273,9 +301,65 @@ class ScoringTopologyTest {
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
     context.setCurrentSystemTimeMs(2_000);
-    ScoringProcessor processor = new ScoringProcessor(models, options, registry);
+    ScoringProcessor processor = new ScoringProcessor(thread, registry);
     processor.init(context);
     return new Mocked(context, processor);
+  }
+
+  private static Record<String, byte[]> window(String entity) {
+    return new Record<>(entity, WindowCodec.encode(new Window(entity, 0, 31, 0, new float[32])), 1_900L);
+  }
+
+  /** Runs the task's wall-clock punctuation at {@code nowMs}, as its stream thread would. */
+  private static void punctuate(Mocked m, long nowMs) {
+    m.context().setCurrentSystemTimeMs(nowMs);
+    m.context().scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(nowMs));
+  }
+
+  private static List<String> embedded(Mocked m) {
+    return m.context().forwarded().stream()
+        .filter(f -> f.record().value().topic().equals(Topics.EMBEDDINGS))
+        .<String>map(f -> f.record().key())
+        .toList();
+  }
+
+  @Test
+  void theTasksOfOneStreamThreadShareOneForwardPassAndEachForwardsItsOwnWindows() {
+    models.offer(checkpoint(1, 2));
+    ThreadLocal<ThreadBatch> thread = ThreadBatch.perThread(models, new ScoringTopology.Options(64, 1_000), registry);
+    Mocked first = mocked(thread);
+    Mocked second = mocked(thread);
+    first.processor().process(window("dev-0"));
+    second.processor().process(window("dev-1"));
+    second.processor().process(window("dev-2"));
+    long check = ScoringProcessor.PAUSE_CHECK_MS;
+    punctuate(first, 2_000 + check);
+    punctuate(second, 2_000 + check);
+    assertThat(embedded(first)).as("windows arrived since the last check: the batch waits").isEmpty();
+    punctuate(first, 2_000 + 2 * check); // no window since: the thread's batch is scored here
+    punctuate(second, 2_000 + 2 * check);
+    assertThat(registry.summary("foresight.scorer.batch.size").count()).as("forward passes").isEqualTo(1);
+    assertThat(registry.summary("foresight.scorer.batch.size").totalAmount()).isEqualTo(3);
+    assertThat(embedded(first)).containsExactly("dev-0");
+    assertThat(embedded(second)).containsExactly("dev-1", "dev-2");
+    assertThat(first.context().committed()).isTrue();
+  }
+
+  @Test
+  void aTaskClosedBeforeItForwardedWhatAnotherTaskScoredScoresItOnceAfterItIsRevived() {
+    models.offer(checkpoint(1, 2));
+    ThreadLocal<ThreadBatch> thread = ThreadBatch.perThread(models, new ScoringTopology.Options(2, 1_000), registry);
+    Mocked first = mocked(thread);
+    Mocked second = mocked(thread);
+    second.processor().process(window("dev-1"));
+    first.processor().process(window("dev-0")); // the batch is full: scored in first's call
+    assertThat(embedded(first)).containsExactly("dev-0");
+    assertThat(embedded(second)).as("second forwards in its own call, not first's").isEmpty();
+    second.processor().close();
+    second.processor().init(second.context());
+    punctuate(second, 2_000 + ScoringProcessor.PAUSE_CHECK_MS);
+    punctuate(second, 2_000 + 2 * ScoringProcessor.PAUSE_CHECK_MS);
+    assertThat(embedded(second)).containsExactly("dev-1");
   }
 
   @Test
