@@ -111,7 +111,6 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private ProcessorContext<String, Outgoing> context;
   private KeyValueStore<Long, byte[]> store;
   private long nextKey;
-  private boolean uncommitted;
 
   /** A processor batching alone, with a thread batch of its own (tests of one task). */
   ScoringProcessor(ModelHolder models, ScoringTopology.Options options, MeterRegistry registry) {
@@ -135,8 +134,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   public void init(ProcessorContext<String, Outgoing> context) {
     this.context = context;
     this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
+    leaveBatch(); // a revived task starts afresh
     this.batch = batches.get();
-    batch.join(this);
     // Streams may revive a task in the same processor (a commit that timed out, TaskCorruptedException):
     // the store is then the whole truth, and windows still listed from before would be scored twice.
     pending.clear();
@@ -164,13 +163,20 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
           entry.getKey(), decoded.entity(), timestamp, offset, decoded, batch.arrived(), now, batch.scoringMs()));
     }
     context.schedule(Duration.ofMillis(batch.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    batch.join(this); // last: a task whose init failed is never closed, and must not stay a member
   }
 
   @Override
   public void close() {
+    leaveBatch();
+  }
+
+  /** Leaves the thread's batch; outcomes not forwarded are dropped, their windows still in the store. */
+  private void leaveBatch() {
     if (batch != null) {
       batch.leave(this);
     }
+    outcomes.clear();
   }
 
   /** This task's windows waiting for a batch, oldest first; the thread batch takes from its head. */
@@ -181,6 +187,11 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   /** Takes the outcome of one of this task's windows, scored in a batch; forwarded in this task's next call. */
   void accept(ThreadBatch.Outcome outcome) {
     outcomes.add(outcome);
+  }
+
+  /** Whether this task holds outcomes it has not forwarded yet. */
+  boolean holdsOutcomes() {
+    return !outcomes.isEmpty();
   }
 
   @Override
@@ -219,14 +230,14 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   }
 
   /**
-   * Requests a commit when this task has uncommitted output and the thread's last request is
-   * {@value #COMMIT_GAP_MS} ms old. Under exactly-once nothing scored is visible before its
-   * transaction commits: commit soon rather than at the next commit interval.
+   * Requests a commit once every task of the thread has forwarded its share of the last batch and the
+   * thread's last request is {@value #COMMIT_GAP_MS} ms old ({@link ThreadBatch#commitDueAt}). Under
+   * exactly-once nothing scored is visible before its transaction commits: commit soon rather than at
+   * the next commit interval.
    */
   private void commitIfAllowed(long now) {
-    if (uncommitted && batch.commitAllowedAt(now)) {
+    if (batch.commitDueAt(now)) {
       context.commit();
-      uncommitted = false;
     }
   }
 
@@ -254,7 +265,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
       endToEnd.record(Math.max(0, System.currentTimeMillis() - p.timestamp()), TimeUnit.MILLISECONDS);
     }
     outcomes.clear();
-    uncommitted = true;
+    batch.forwarded();
     commitIfAllowed(context.currentSystemTimeMs());
   }
 

@@ -30,17 +30,20 @@ import java.util.concurrent.TimeUnit;
  * <p>When: a batch is scored as soon as {@code batchSize} windows wait, or when the thread's input
  * pauses (no window arrived on any of its tasks between two checks, {@value
  * ScoringProcessor#PAUSE_CHECK_MS} ms apart), or when its oldest window has waited {@code maxWaitMs}
- * while windows kept arriving, not counting the thread's time in forward passes; {@value
- * #BACKLOG_WAIT_MS} ms when that window's record was already {@value #FRESH_MS} ms old on arrival, a
- * backlog, where batches of {@code batchSize} clear it fastest and latency is long lost. The check runs at
+ * while windows kept arriving, not counting the thread's time in forward passes. Windows whose record
+ * was already {@value #FRESH_MS} ms old on arrival are a backlog, where batches of {@code batchSize}
+ * clear it fastest and latency is long lost: they wait up to {@value #BACKLOG_WAIT_MS} ms, while a
+ * live window behind them still waits {@code maxWaitMs} at most. The check runs at
  * most once per interval, whichever task's punctuation comes first: in one punctuation round no
  * window can arrive, so a second check in the round would always see a pause.
  *
  * <p>Who forwards: a processor can forward only while its own task runs. The member whose call
  * scored the batch forwards its windows' outcomes at once; the others forward theirs in their next
- * punctuation, which Streams runs in the same round when it is due, and in any case before the commit
- * that follows the round. Until a window's outcome is forwarded it stays in its task's pending store,
- * so a task closed in between scores it again after it is revived: exactly once still holds.
+ * punctuation (every {@value ScoringProcessor#PAUSE_CHECK_MS} ms, usually in the same round). The
+ * commit is requested once the last of them has forwarded, so that one commit makes the whole batch
+ * visible (Streams commits all of a thread's tasks when one asks). Until a window's outcome is
+ * forwarded it stays in its task's pending store, so a task closed in between scores it again after it
+ * is revived: exactly once still holds. A forward pass that throws puts its windows back.
  *
  * <p>Meters: {@code foresight.scorer.windows} (counter), {@code foresight.scorer.batch.size}
  * (distribution summary, windows per forward pass across the thread's tasks), {@code
@@ -81,6 +84,8 @@ final class ThreadBatch {
   /** Milliseconds this thread has spent in forward passes; windows do not age while it scores. */
   private long scoringMs;
   private long lastCommitRequestMs = Long.MIN_VALUE;
+  /** Whether a member forwarded output since the thread's last commit request. */
+  private boolean uncommitted;
 
   ThreadBatch(ModelHolder models, ScoringTopology.Options options, MeterRegistry registry) {
     this.models = models;
@@ -147,24 +152,53 @@ final class ThreadBatch {
     boolean paused = !arrivedSinceCheck;
     arrivedSinceCheck = false;
     lastCheckMs = nowMs;
-    ScoringProcessor.Pending oldest = oldest();
-    if (oldest == null) {
-      return false;
+    if (paused) {
+      return pendingCount() > 0;
     }
-    long filling = nowMs - oldest.arrivalMs() - (scoringMs - oldest.scoringMsAtArrival());
-    boolean live = oldest.arrivalMs() - oldest.timestamp() < FRESH_MS;
-    return paused || filling >= (live ? options.maxWaitMs() : BACKLOG_WAIT_MS);
+    // Live windows wait maxWaitMs at most even behind backlog ones, which wait BACKLOG_WAIT_MS.
+    ScoringProcessor.Pending oldestLive = oldest(true);
+    ScoringProcessor.Pending oldest = oldest(false);
+    return (oldestLive != null && filling(oldestLive, nowMs) >= options.maxWaitMs())
+        || (oldest != null && filling(oldest, nowMs) >= BACKLOG_WAIT_MS);
+  }
+
+  /** How long a window has waited, not counting the thread's forward passes since it arrived. */
+  private long filling(ScoringProcessor.Pending p, long nowMs) {
+    return nowMs - p.arrivalMs() - (scoringMs - p.scoringMsAtArrival());
+  }
+
+  private static boolean live(ScoringProcessor.Pending p) {
+    return p.arrivalMs() - p.timestamp() < FRESH_MS;
   }
 
   /**
-   * Whether a commit may be requested now: at most one per {@link ScoringProcessor#COMMIT_GAP_MS}
-   * for the whole thread (Streams commits all of a thread's tasks at once).
+   * Notes that a member forwarded the outcomes it held; its output, and every other member's, now
+   * waits for a commit.
    */
-  boolean commitAllowedAt(long nowMs) {
+  void forwarded() {
+    uncommitted = true;
+  }
+
+  /**
+   * Whether a member should request a commit now: output waits, every member has forwarded its share
+   * of the last batch (one commit then covers them all: Streams commits all of a thread's tasks when
+   * one asks), and the thread's last request is {@link ScoringProcessor#COMMIT_GAP_MS} old. A true
+   * answer counts as the request.
+   */
+  boolean commitDueAt(long nowMs) {
+    if (!uncommitted) {
+      return false;
+    }
+    for (ScoringProcessor m : members) {
+      if (m.holdsOutcomes()) {
+        return false;
+      }
+    }
     if (lastCommitRequestMs != Long.MIN_VALUE && nowMs - lastCommitRequestMs < ScoringProcessor.COMMIT_GAP_MS) {
       return false;
     }
     lastCommitRequestMs = nowMs;
+    uncommitted = false;
     return true;
   }
 
@@ -176,13 +210,16 @@ final class ThreadBatch {
     return n;
   }
 
-  private ScoringProcessor.Pending oldest() {
+  /** The thread's oldest pending window, or its oldest live one; null when there is none. */
+  private ScoringProcessor.Pending oldest(boolean liveOnly) {
     ScoringProcessor.Pending oldest = null;
     for (ScoringProcessor m : members) {
-      if (!m.pending().isEmpty()) {
-        ScoringProcessor.Pending first = m.pending().get(0);
-        if (oldest == null || first.sequence() < oldest.sequence()) {
-          oldest = first;
+      for (ScoringProcessor.Pending p : m.pending()) {
+        if (!liveOnly || live(p)) {
+          if (oldest == null || p.sequence() < oldest.sequence()) {
+            oldest = p;
+          }
+          break; // a member's list is in arrival order: its first match is its oldest
         }
       }
     }
@@ -202,7 +239,12 @@ final class ThreadBatch {
         return; // no model yet: the windows wait in their stores
       }
       List<Taken> batch = take(options.batchSize());
-      score(lease, batch);
+      try {
+        score(lease, batch);
+      } catch (RuntimeException | Error e) {
+        giveBack(batch); // unscored, the windows wait for the next attempt
+        throw e;
+      }
       for (Taken t : batch) {
         t.owner().accept(t.outcome());
       }
@@ -247,6 +289,19 @@ final class ThreadBatch {
       m.pending().subList(0, n).clear(); // a member's pending list is in arrival order too
     }
     return new ArrayList<>(taken);
+  }
+
+  /** Puts taken windows back at the head of their members' pending lists, in arrival order. */
+  private void giveBack(List<Taken> batch) {
+    for (ScoringProcessor m : members) {
+      List<ScoringProcessor.Pending> own = new ArrayList<>();
+      for (Taken t : batch) {
+        if (t.owner == m) {
+          own.add(t.window);
+        }
+      }
+      m.pending().addAll(0, own);
+    }
   }
 
   private void score(ModelHolder.Lease lease, List<Taken> batch) {

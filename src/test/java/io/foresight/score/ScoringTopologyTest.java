@@ -257,6 +257,25 @@ class ScoringTopologyTest {
   }
 
   @Test
+  void aLiveWindowBehindABacklogOneWaitsNoLongerThanMaxWait() {
+    models.offer(checkpoint(1, 2));
+    startDriver(new ScoringTopology.Options(64, 20));
+    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
+    Duration later = Duration.ofMillis(3 * ThreadBatch.FRESH_MS);
+    driver.advanceWallClockTime(later);
+    long nowMs = START_MS + later.toMillis();
+    send("late", 0, nowMs - 2 * ThreadBatch.FRESH_MS); // a backlog window first
+    int sent = 0;
+    while (embeddings.isEmpty()) {
+      assertThat(sent).as("live windows sent before the first was scored").isLessThan(40);
+      send("dev-0", sent + 1, nowMs + sent * check.toMillis());
+      sent++;
+      driver.advanceWallClockTime(check);
+    }
+    assertThat(sent).isEqualTo((int) (20 / ScoringProcessor.PAUSE_CHECK_MS));
+  }
+
+  @Test
   void aScoredBatchRequestsACommitSoItsResultsAreVisibleAtOnce() {
     models.offer(checkpoint(1, 2));
     MockProcessorContext<String, ScoringProcessor.Outgoing> context = new MockProcessorContext<>();
@@ -342,7 +361,9 @@ class ScoringTopologyTest {
     assertThat(registry.summary("foresight.scorer.batch.size").totalAmount()).isEqualTo(3);
     assertThat(embedded(first)).containsExactly("dev-0");
     assertThat(embedded(second)).containsExactly("dev-1", "dev-2");
-    assertThat(first.context().committed()).isTrue();
+    assertThat(second.context().committed())
+        .as("a commit once the last task forwarded its share, so the whole batch commits together")
+        .isTrue();
   }
 
   @Test
