@@ -149,10 +149,8 @@ public final class ScorerBench {
       StreamsBuilder builder = new StreamsBuilder();
       long maxWaitMs = ScoringTopology.Options.defaults().maxWaitMs();
       ScoringTopology.build(builder, models, new ScoringTopology.Options(batch, maxWaitMs), registry);
-      Map<String, Object> scorerClient = new java.util.HashMap<>(client);
-      scorerClient.putIfAbsent(org.apache.kafka.streams.StreamsConfig.POLL_MS_CONFIG, ScoringTopology.POLL_MS);
       double seconds =
-          StreamsAppRun.untilCounted(builder.build(), scorerClient, stateDir, 1,
+          StreamsAppRun.untilCounted(builder.build(), ScoringTopology.client(client), stateDir, 1,
               registry.counter("foresight.scorer.windows"), settings.windows(), "windows").secondsSinceRunning();
       // Where the scorer's time went, from its own meters (see ScoringProcessor).
       var batches = registry.summary("foresight.scorer.batch.size");

@@ -139,7 +139,6 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     // Streams may revive a task in the same processor (a commit that timed out, TaskCorruptedException):
     // the store is then the whole truth, and windows still listed from before would be scored twice.
     pending.clear();
-    outcomes.clear();
     nextKey = 0;
     // Windows restored from the changelog after a crash are scored first.
     List<Map.Entry<Long, byte[]>> restored = new ArrayList<>();
@@ -211,7 +210,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
         key, record.key() != null ? record.key() : window.entity(), record.timestamp(), offset, window,
         batch.arrived(), context.currentSystemTimeMs(), batch.scoringMs()));
     if (batch.full()) {
-      batch.score();
+      batch.score(context.currentSystemTimeMs());
     }
     forwardOutcomes();
   }
@@ -223,7 +222,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
   private void tick(long now) {
     forwardOutcomes();
     if (batch.dueAt(now)) {
-      batch.score();
+      batch.score(now);
       forwardOutcomes();
     }
     commitIfAllowed(now);

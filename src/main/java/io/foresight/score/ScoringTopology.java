@@ -51,12 +51,17 @@ public final class ScoringTopology {
    */
   public static final long POLL_MS = ScoringProcessor.PAUSE_CHECK_MS;
 
-  /** {@link StreamsApps#properties} with the scorer's {@link #POLL_MS}, unless {@code kafka} sets one. */
-  public static Properties streamsProperties(
-      Map<String, Object> kafka, String applicationId, Path stateDir, int threads) {
+  /** The client properties {@code kafka} with the scorer's {@link #POLL_MS}, unless it sets one. */
+  public static Map<String, Object> client(Map<String, Object> kafka) {
     Map<String, Object> client = new HashMap<>(kafka);
     client.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
-    return StreamsApps.properties(client, applicationId, stateDir, threads);
+    return client;
+  }
+
+  /** {@link StreamsApps#properties} of the scorer's {@link #client} properties. */
+  public static Properties streamsProperties(
+      Map<String, Object> kafka, String applicationId, Path stateDir, int threads) {
+    return StreamsApps.properties(client(kafka), applicationId, stateDir, threads);
   }
 
   public static void build(

@@ -143,7 +143,8 @@ final class ThreadBatch {
 
   /**
    * Whether the batch should be scored now: the thread's input paused since the last check, or its
-   * oldest window has waited {@code maxWaitMs}. Checks at most once per {@link #checkIntervalMs()}.
+   * oldest live window has waited {@code maxWaitMs}, or its oldest window {@link #BACKLOG_WAIT_MS}.
+   * Checks at most once per {@link #checkIntervalMs()}.
    */
   boolean dueAt(long nowMs) {
     if (lastCheckMs != Long.MIN_VALUE && nowMs - lastCheckMs < checkIntervalMs) {
@@ -229,8 +230,10 @@ final class ThreadBatch {
   /**
    * Scores up to {@code batchSize} of the thread's oldest pending windows under a lease on the current
    * model and hands each member the outcomes of its own; nothing happens while there is no model.
+   *
+   * @param nowMs the calling member's clock, the one its windows' arrival times were read from
    */
-  void score() {
+  void score(long nowMs) {
     if (pendingCount() == 0) {
       return;
     }
@@ -240,7 +243,7 @@ final class ThreadBatch {
       }
       List<Taken> batch = take(options.batchSize());
       try {
-        score(lease, batch);
+        score(lease, batch, nowMs);
       } catch (RuntimeException | Error e) {
         giveBack(batch); // unscored, the windows wait for the next attempt
         throw e;
@@ -304,7 +307,7 @@ final class ThreadBatch {
     }
   }
 
-  private void score(ModelHolder.Lease lease, List<Taken> batch) {
+  private void score(ModelHolder.Lease lease, List<Taken> batch, long nowMs) {
     Tokenizer tokenizer = lease.net().tokenizer();
     List<Taken> scorable = new ArrayList<>(batch.size());
     List<Tokens> tokens = new ArrayList<>(batch.size());
@@ -321,9 +324,8 @@ final class ThreadBatch {
     if (scorable.isEmpty()) {
       return;
     }
-    long startMs = System.currentTimeMillis();
     for (Taken t : scorable) {
-      batchWait.record(Math.max(0, startMs - t.window.arrivalMs()), TimeUnit.MILLISECONDS);
+      batchWait.record(Math.max(0, nowMs - t.window.arrivalMs()), TimeUnit.MILLISECONDS);
     }
     long start = System.nanoTime();
     Inference.Output out = Inference.run(lease.net(), tokens, options.batchSize(), Inference.MAX_BATCH_STEPS);

@@ -84,6 +84,7 @@ class ScoringTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     // The wall clock starts where the tests' record timestamps are: their windows are live.
     driver = new TopologyTestDriver(builder.build(), props, Instant.ofEpochMilli(START_MS));
+    driverWallClockMs = START_MS;
     windows = driver.createInputTopic(Topics.WINDOWS, new StringSerializer(), new ByteArraySerializer());
     classifications =
         driver.createOutputTopic(Topics.CLASSIFICATIONS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -221,18 +222,35 @@ class ScoringTopologyTest {
     assertThat(registry.summary("foresight.scorer.batch.size").count()).isEqualTo(1);
   }
 
+  /**
+   * Sends a window of dev-0 at every check, its record {@code ageMs} old, until the first embedding
+   * appears; returns how many were sent (at most {@code bound}).
+   */
+  private int windowsSentUntilScored(long ageMs, int bound) {
+    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
+    long startMs = driverWallClockMs;
+    int sent = 0;
+    while (embeddings.isEmpty()) {
+      assertThat(sent).as("windows sent before the first was scored").isLessThan(bound);
+      send("dev-0", sent + 1, startMs + sent * check.toMillis() - ageMs);
+      sent++;
+      advance(check);
+    }
+    return sent;
+  }
+
+  private long driverWallClockMs = START_MS;
+
+  private void advance(Duration d) {
+    driver.advanceWallClockTime(d);
+    driverWallClockMs += d.toMillis();
+  }
+
   @Test
   void aWindowWaitsNoLongerThanMaxWaitEvenWhileWindowsKeepArriving() {
     models.offer(checkpoint(1, 2));
     startDriver(new ScoringTopology.Options(64, 20));
-    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
-    int sent = 0;
-    while (embeddings.isEmpty()) {
-      assertThat(sent).as("windows sent before the first was scored").isLessThan(12);
-      send("dev-0", sent, 1_000 + sent);
-      sent++;
-      driver.advanceWallClockTime(check);
-    }
+    int sent = windowsSentUntilScored(0, 12);
     int checks = (int) (20 / ScoringProcessor.PAUSE_CHECK_MS);
     assertThat(sent).isEqualTo(checks); // the first window had waited 20 ms at this check
     assertThat(embeddings.readRecordsToList()).hasSize(checks);
@@ -242,17 +260,8 @@ class ScoringTopologyTest {
   void aBacklogBatchKeepsFillingLongerThanMaxWaitSinceItsLatencyIsLostAnyway() {
     models.offer(checkpoint(1, 2));
     startDriver(new ScoringTopology.Options(64, 20));
-    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
-    Duration later = Duration.ofMillis(3 * ThreadBatch.FRESH_MS);
-    driver.advanceWallClockTime(later);
-    int sent = 0;
-    while (embeddings.isEmpty()) {
-      assertThat(sent).as("windows sent before the first was scored").isLessThan(100);
-      long wallMs = START_MS + later.toMillis() + sent * check.toMillis();
-      send("dev-0", sent, wallMs - 2 * ThreadBatch.FRESH_MS); // records two seconds old: a backlog
-      sent++;
-      driver.advanceWallClockTime(check);
-    }
+    advance(Duration.ofMillis(3 * ThreadBatch.FRESH_MS));
+    int sent = windowsSentUntilScored(2 * ThreadBatch.FRESH_MS, 100); // records two seconds old: a backlog
     assertThat(sent).isEqualTo((int) (ThreadBatch.BACKLOG_WAIT_MS / ScoringProcessor.PAUSE_CHECK_MS));
   }
 
@@ -260,18 +269,9 @@ class ScoringTopologyTest {
   void aLiveWindowBehindABacklogOneWaitsNoLongerThanMaxWait() {
     models.offer(checkpoint(1, 2));
     startDriver(new ScoringTopology.Options(64, 20));
-    Duration check = Duration.ofMillis(ScoringProcessor.PAUSE_CHECK_MS);
-    Duration later = Duration.ofMillis(3 * ThreadBatch.FRESH_MS);
-    driver.advanceWallClockTime(later);
-    long nowMs = START_MS + later.toMillis();
-    send("late", 0, nowMs - 2 * ThreadBatch.FRESH_MS); // a backlog window first
-    int sent = 0;
-    while (embeddings.isEmpty()) {
-      assertThat(sent).as("live windows sent before the first was scored").isLessThan(40);
-      send("dev-0", sent + 1, nowMs + sent * check.toMillis());
-      sent++;
-      driver.advanceWallClockTime(check);
-    }
+    advance(Duration.ofMillis(3 * ThreadBatch.FRESH_MS));
+    send("late", 0, driverWallClockMs - 2 * ThreadBatch.FRESH_MS); // a backlog window first
+    int sent = windowsSentUntilScored(0, 40);
     assertThat(sent).isEqualTo((int) (20 / ScoringProcessor.PAUSE_CHECK_MS));
   }
 
