@@ -5,29 +5,36 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The decoded {@link EntityBuffer}s of one task's most recently seen entities, least recently used
- * evicted first once their steps exceed a byte budget.
+ * The decoded {@link EntityBuffer}s of one task's most recently used entities, least recently used
+ * evicted first once their steps exceed a byte budget, each marked dirty while it holds changes the
+ * store has not got yet.
  *
- * <p>A read-through cache, never a second copy of the state: the processor still writes every change
- * to the store (which Kafka Streams commits with the offsets), and only skips the store read and the
- * decode for an entity it has in here. That keeps exactly-once intact without hooks into the commit:
- * whatever is in here equals what the store holds. The processor clears it when Streams (re)initialises
- * or closes the task, since a task's store may then be rolled back to its changelog, and drops an
- * entity whose record failed half-way.
+ * <p>This is {@link BufferStore}'s write-behind cache: a dirty entry is handed to the {@link WriteBack}
+ * when it is evicted or when the store flushes before a commit, never dropped unwritten except by
+ * {@link #remove} and {@link #clear}, which the store uses only where Kafka Streams discards the
+ * task's uncommitted work anyway.
  *
- * <p>Not thread-safe: one per processor instance, as tasks are single-threaded.
+ * <p>Not thread-safe: one per task, as tasks are single-threaded.
  */
 final class DecodedBuffers {
+
+  /** Where dirty entries go: the store's encoded layer. */
+  interface WriteBack {
+    void write(String entity, EntityBuffer buffer);
+  }
 
   /** Decoded steps kept per task: 16 MiB, about 7,500 sliding 512-step buffers. */
   static final long DEFAULT_BUDGET_BYTES = 16L << 20;
 
   private final long budgetBytes;
+  private final WriteBack writeBack;
   private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
+  private int dirty;
 
-  DecodedBuffers(long budgetBytes) {
+  DecodedBuffers(long budgetBytes, WriteBack writeBack) {
     this.budgetBytes = budgetBytes;
+    this.writeBack = writeBack;
   }
 
   /** The entity's decoded state, or null when it is not cached. */
@@ -36,14 +43,29 @@ final class DecodedBuffers {
     return slot == null ? null : slot.buffer;
   }
 
-  /** Caches (or re-measures, after it changed) the entity's state, evicting the least recently used. */
-  void put(String entity, EntityBuffer buffer) {
+  /** Whether the entity's cached state holds changes not yet written back. */
+  boolean isDirty(String entity) {
+    Slot slot = slots.get(entity);
+    return slot != null && slot.dirty;
+  }
+
+  /**
+   * Caches (or re-measures, after it changed) the entity's state, evicting the least recently used and
+   * writing back those of them that are dirty.
+   *
+   * @param changed the state differs from what the store holds (it stays dirty until written back)
+   */
+  void put(String entity, EntityBuffer buffer, boolean changed) {
     long cost = cost(entity, buffer);
     Slot old = slots.get(entity); // also marks it the most recently used
     if (old != null && old.buffer == buffer && old.bytes == cost) {
-      return; // a sliding buffer after every record: nothing to re-measure
+      markDirty(old, changed); // a sliding buffer after every record: nothing to re-measure
+      return;
     }
+    boolean wasDirty = old != null && old.dirty;
     Slot slot = new Slot(buffer, cost);
+    slot.dirty = wasDirty || changed;
+    dirty += (slot.dirty ? 1 : 0) - (wasDirty ? 1 : 0);
     slots.put(entity, slot);
     bytes += slot.bytes - (old == null ? 0 : old.bytes);
     if (bytes <= budgetBytes) {
@@ -55,25 +77,65 @@ final class DecodedBuffers {
       if (entry.getKey().equals(entity)) {
         break; // the one just used stays, even alone over budget
       }
-      bytes -= entry.getValue().bytes;
+      Slot evicted = entry.getValue();
+      if (evicted.dirty) {
+        writeBack.write(entry.getKey(), evicted.buffer);
+        dirty--;
+      }
+      bytes -= evicted.bytes;
       eldest.remove();
     }
   }
 
+  private void markDirty(Slot slot, boolean changed) {
+    if (changed && !slot.dirty) {
+      slot.dirty = true;
+      dirty++;
+    }
+  }
+
+  /** Writes back every dirty entry and marks it clean; returns how many there were. */
+  int flush() {
+    if (dirty == 0) {
+      return 0;
+    }
+    int written = 0;
+    for (Map.Entry<String, Slot> entry : slots.entrySet()) {
+      Slot slot = entry.getValue();
+      if (slot.dirty) {
+        writeBack.write(entry.getKey(), slot.buffer);
+        slot.dirty = false;
+        written++;
+      }
+    }
+    dirty = 0;
+    return written;
+  }
+
+  /** Forgets the entity, changes included. */
   void remove(String entity) {
     Slot old = slots.remove(entity);
     if (old != null) {
       bytes -= old.bytes;
+      if (old.dirty) {
+        dirty--;
+      }
     }
   }
 
+  /** Forgets every entity, changes included. */
   void clear() {
     slots.clear();
     bytes = 0;
+    dirty = 0;
   }
 
   int size() {
     return slots.size();
+  }
+
+  int dirtyCount() {
+    return dirty;
   }
 
   long bytes() {
@@ -89,5 +151,14 @@ final class DecodedBuffers {
     return 4L * buffer.values.length + 8L * buffer.startsCapacity() + 2L * entity.length() + 128;
   }
 
-  private record Slot(EntityBuffer buffer, long bytes) {}
+  private static final class Slot {
+    final EntityBuffer buffer;
+    final long bytes;
+    boolean dirty;
+
+    Slot(EntityBuffer buffer, long bytes) {
+      this.buffer = buffer;
+      this.bytes = bytes;
+    }
+  }
 }

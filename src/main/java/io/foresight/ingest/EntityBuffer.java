@@ -2,14 +2,15 @@ package io.foresight.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import io.foresight.wire.StepEncoding;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * One entity's windowing state, as the ingest store keeps it: the buffered steps and the counters that
- * decide the next window. The processor changes it and encodes it back to the store for every record,
- * so the store (RocksDB plus its changelog) is the whole state; it decodes it only for an entity it
- * has not got decoded in its {@link DecodedBuffers} cache.
+ * decide the next window. The processor changes it in place; the {@link BufferStore} keeps it decoded
+ * and encodes it back (RocksDB plus its changelog, the whole state) when it evicts it or before a
+ * commit, and decodes it only for an entity it has not got in its {@link DecodedBuffers} cache.
  *
  * <p>Sliding mode keeps a ring of exactly {@code length} floats and a short queue of the event times
  * of the steps that will start the coming windows (at most {@code ceil(length / hop)} longs), so that
@@ -45,10 +46,11 @@ import org.apache.kafka.common.errors.SerializationException;
  * four pending window starts (2 144 with float32 steps); measured with its key, 618 bytes per entity
  * ({@code bench scale}).
  *
- * <p>Cost: the processor re-encodes the whole state for every record (about 0.3 us for a 512-step
- * sliding buffer in a loop of its own, about 0.6 us inside a busy stream thread by a JFR profile;
- * proportional to the buffer, so several us for a 10 000-step open sequence), and decodes it once per entity while the entity stays in its
- * cache. Chunks amortise it over their steps. If
+ * <p>Cost: an encode of the whole state per write-back (about 0.3 us for a 512-step sliding buffer in
+ * a loop of its own, about 0.6 us inside a busy stream thread by a JFR profile; proportional to the
+ * buffer, so several us for a 10 000-step open sequence): once per commit for an entity that gets
+ * many records between commits, once per record for one that gets fewer than one. A decode once per
+ * entity while it stays in the cache. Chunks amortise both over their steps. If
  * single-step producers with long buffers must go faster, the next step is to split the steps over
  * fixed-size segment keys so that a record rewrites one segment and a small header.
  *
@@ -97,6 +99,29 @@ final class EntityBuffer {
       values = new float[16];
       starts = new long[0];
     }
+  }
+
+  /** A deep copy: the processor keeps one of a state with unwritten changes to undo a failed record. */
+  EntityBuffer copy() {
+    EntityBuffer c = new EntityBuffer(this);
+    c.lastTs = lastTs;
+    c.nextSequence = nextSequence;
+    c.startTs = startTs;
+    c.lastArrivalMs = lastArrivalMs;
+    c.lastRecordTs = lastRecordTs;
+    c.untilEmit = untilEmit;
+    c.values = Arrays.copyOf(values, sliding ? values.length : Math.max(size, 16));
+    c.head = head;
+    c.size = size;
+    c.starts = starts.clone();
+    c.startsHead = startsHead;
+    c.startsSize = startsSize;
+    return c;
+  }
+
+  private EntityBuffer(EntityBuffer of) {
+    this.spec = of.spec;
+    this.sliding = of.sliding;
   }
 
   /** A fresh entity's state. */

@@ -20,7 +20,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Cuts each entity's timesteps into windows; forwards {@link Window}s (String key) and rejected records
@@ -84,10 +83,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <h2>State</h2>
  *
- * Each entity's {@link EntityBuffer} lives in the store, written back after every record that changed
- * it; the last-used ones are also kept decoded ({@link DecodedBuffers}), which saves the store read and
- * the decode of a record whose entity was seen lately (a fifth of the stream thread's time in a
- * profile of a 100-device backlog).
+ * Each entity's {@link EntityBuffer} lives in the {@link BufferStore}: a record changes the decoded
+ * state in place and the store writes it back (encoded, to RocksDB and the changelog) when it evicts
+ * it or before the next commit, so an entity that gets many records between commits is encoded and
+ * logged once. A record that fails half-way is undone (the store's {@code revert}) before the
+ * exception goes to the processing-exception handler.
  *
  * <h2>Timestamps</h2>
  *
@@ -106,9 +106,8 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   private final IngestMetrics metrics;
   private final TimestepParser parser;
   private final boolean sliding;
-  private final DecodedBuffers decoded = new DecodedBuffers(DecodedBuffers.DEFAULT_BUDGET_BYTES);
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, byte[]> store;
+  private BufferStore store;
   /** The newest record timestamp this task has seen since it was initialised. */
   private long streamTime = Long.MIN_VALUE;
   /** Wall-clock time this task last received a record (or was initialised). */
@@ -131,7 +130,6 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.store = context.getStateStore(WindowingTopology.STORE);
-    decoded.clear(); // a re-initialised task may have had its store restored from the changelog
     streamTime = Long.MIN_VALUE;
     lastRecordWallMs = context.currentSystemTimeMs();
     if (!sliding) {
@@ -141,11 +139,6 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
     context.schedule(
         Duration.ofMillis(Math.max(1_000, Math.min(entityTtlMs / 4, 3_600_000))),
         PunctuationType.WALL_CLOCK_TIME, this::expireSilent);
-  }
-
-  @Override
-  public void close() {
-    decoded.clear();
   }
 
   @Override
@@ -169,17 +162,20 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
       reject(record, p.reason, p.error);
       return;
     }
+    EntityBuffer buffer = load(entity);
+    // A record that fails half-way must leave the state as it was before it: the store still has
+    // that state unless earlier records changed it since the last write-back, so keep a copy then.
+    EntityBuffer before = store.isDirty(entity) ? buffer.copy() : null;
     try {
-      accept(record, entity, p);
+      accept(record, entity, buffer, p);
     } catch (RuntimeException e) {
-      decoded.remove(entity); // its decoded state may be half-changed; the store's is not
+      store.revert(entity, before);
       throw e;
     }
   }
 
   /** Applies a parsed record to its entity's state: duplicates, late records, windows, end markers. */
-  private void accept(Record<byte[], byte[]> record, String entity, TimestepParser p) {
-    EntityBuffer buffer = load(entity);
+  private void accept(Record<byte[], byte[]> record, String entity, EntityBuffer buffer, TimestepParser p) {
     int n = p.count;
     int skip = 0;
     if (buffer.lastTs != EntityBuffer.NONE) {
@@ -228,21 +224,15 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
     }
   }
 
-  /** The entity's state: decoded from the cache, else from the store, else empty. */
+  /** The entity's state: from the store (decoded there), else empty. */
   private EntityBuffer load(String entity) {
-    EntityBuffer buffer = decoded.get(entity);
-    if (buffer == null) {
-      byte[] stored = store.get(entity);
-      buffer = stored == null ? EntityBuffer.empty(spec) : EntityBuffer.decode(stored, spec);
-      decoded.put(entity, buffer);
-    }
-    return buffer;
+    EntityBuffer buffer = store.get(entity);
+    return buffer == null ? EntityBuffer.empty(spec) : buffer;
   }
 
-  /** Writes the entity's changed state to the store (and re-measures it in the cache). */
+  /** Hands the entity's changed state to the store, which writes it back before the next commit. */
   private void save(String entity, EntityBuffer buffer) {
-    store.put(entity, buffer.encode());
-    decoded.put(entity, buffer);
+    store.put(entity, buffer);
   }
 
   /** Appends steps {@code from..count} of the parsed record, emitting a window at every hop. */
@@ -372,7 +362,6 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
         metrics.expiredSteps.increment(Math.max(0, unemitted));
       }
       store.delete(entity);
-      decoded.remove(entity);
       metrics.entitiesExpired.increment();
     }
   }

@@ -15,8 +15,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -25,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * foresight.timesteps (byte[] key, byte[] value)
- *   └─ windowing processor ── store "ingest-buffers" (RocksDB, cached, changelogged; entity → EntityBuffer)
+ *   └─ windowing processor ── store "ingest-buffers" (BufferStore: decoded write-behind over RocksDB, changelogged; entity → EntityBuffer)
  *        ├─ Window            ─► foresight.windows (String key, WindowCodec)
  *        └─ rejected record   ─► foresight.dlq (original key and value bytes, DeadLetters headers)
  * </pre>
@@ -86,10 +84,9 @@ public final class WindowingTopology {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(tokenizer, "tokenizer");
     IngestMetrics metrics = new IngestMetrics(registry, spec.mode());
-    StoreBuilder<KeyValueStore<String, byte[]>> store =
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
-            .withCachingEnabled();
-    builder.addStateStore(store);
+    builder.addStateStore(new BufferStore.Builder(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()),
+        spec, DecodedBuffers.DEFAULT_BUDGET_BYTES));
 
     KStream<Object, Object> out = builder
         .stream(Topics.TIMESTEPS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-timesteps"))

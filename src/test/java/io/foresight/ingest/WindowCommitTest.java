@@ -3,6 +3,7 @@ package io.foresight.ingest;
 import static io.foresight.ingest.IngestDriver.chunk;
 import static io.foresight.ingest.IngestDriver.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.foresight.model.Tokenizer;
 import io.foresight.wire.Window;
@@ -10,7 +11,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,22 +23,37 @@ import org.junit.jupiter.api.Test;
 class WindowCommitTest {
 
   private static final long NOW = 1_800_000_000_000L;
+  private static final WindowSpec SPEC = WindowSpec.sliding(8, 4);
 
-  private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+  /** A context whose forward can be made to fail, as a sink's serialiser or a bug might. */
+  private static final class FailingContext extends MockProcessorContext<Object, Object> {
+    boolean failForward;
+
+    @Override
+    public <K extends Object, V extends Object> void forward(Record<K, V> record) {
+      if (failForward) {
+        throw new IllegalStateException("forward failed");
+      }
+      super.forward(record);
+    }
+  }
+
+  private final FailingContext context = new FailingContext();
   private WindowingProcessor processor;
-  private KeyValueStore<String, byte[]> store;
+  private BufferStore store;
 
   @BeforeEach
   void start() {
-    store =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(WindowingTopology.STORE), Serdes.String(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
+    store = new BufferStore.Builder(
+            Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(WindowingTopology.STORE), Serdes.String(), Serdes.ByteArray()),
+            SPEC, DecodedBuffers.DEFAULT_BUDGET_BYTES)
+        .withLoggingDisabled()
+        .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
     context.setCurrentSystemTimeMs(NOW);
-    processor = new WindowingProcessor(WindowSpec.sliding(8, 4), Tokenizer.integer(41), new IngestMetrics(
+    processor = new WindowingProcessor(SPEC, Tokenizer.integer(41), new IngestMetrics(
         new SimpleMeterRegistry(), WindowSpec.Mode.SLIDING));
     processor.init(context);
   }
@@ -70,8 +85,10 @@ class WindowCommitTest {
   @Test
   void aReinitialisedTaskForgetsDecodedStateTheStoreNoLongerHolds() {
     send(0, NOW - 10); // 4 of the 8 steps a window needs
+    store.flushCache();
     // What a task revived after an aborted transaction sees: its store restored to before that record.
-    store.delete("dev");
+    store.wrapped().delete("dev");
+    store.init(context.getStateStoreContext(), store);
     processor.init(context);
 
     send(40, NOW - 5); // with the 4 steps above still decoded, this would complete a window
@@ -79,5 +96,45 @@ class WindowCommitTest {
     send(80, NOW - 5);
     assertThat(context.forwarded()).singleElement().satisfies(f ->
         assertThat(((Window) f.record().value()).startTs()).isEqualTo(40));
+  }
+
+  @Test
+  void changesReachTheEncodedStoreWhenStreamsFlushesBeforeItsCommit() {
+    send(0, NOW - 10);
+    send(40, NOW - 10);
+    assertThat(store.wrapped().get("dev")).as("written behind, not per record").isNull();
+
+    store.flushCache(); // what Kafka Streams does before it flushes the producer and commits
+
+    EntityBuffer stored = EntityBuffer.decode(store.wrapped().get("dev"), SPEC);
+    assertThat(stored.lastTs).isEqualTo(70);
+    assertThat(stored.nextSequence).isEqualTo(1);
+    assertThat(store.isDirty("dev")).isFalse();
+    assertThat(store.lateWrites()).isZero();
+  }
+
+  @Test
+  void aRecordThatFailsHalfWayLeavesTheStateAsItWasBeforeIt() {
+    send(0, NOW - 10); // changes not yet written back: the store cannot undo the failure alone
+    context.failForward = true;
+    assertThatThrownBy(() -> send(40, NOW - 5)).hasMessage("forward failed"); // fails after appending
+    context.failForward = false;
+
+    send(40, NOW - 5); // retried, as after the handler or a restart: not a duplicate of itself
+    assertThat(context.forwarded()).singleElement().satisfies(f ->
+        assertThat(((Window) f.record().value()).values()).containsExactly(1, 2, 3, 4, 1, 2, 3, 4));
+  }
+
+  @Test
+  void aRecordThatFailsHalfWayOnAWrittenBackStateLeavesTheStoredOne() {
+    send(0, NOW - 10);
+    store.flushCache();
+    context.failForward = true;
+    assertThatThrownBy(() -> send(40, NOW - 5)).hasMessage("forward failed");
+    context.failForward = false;
+
+    send(40, NOW - 5);
+    assertThat(context.forwarded()).singleElement().satisfies(f ->
+        assertThat(((Window) f.record().value()).startTs()).isZero());
   }
 }

@@ -206,7 +206,7 @@ class WindowingTopologyTest {
     // An hour later ingest restarts, its state restored; the producers' backlog is still to be read.
     ingest = new IngestDriver(spec, COUNTS, registry, stateDir.resolve("restarted"),
         IngestDriver.WALL_CLOCK_START.plus(Duration.ofHours(1)));
-    KeyValueStore<String, byte[]> store = ingest.driver.getKeyValueStore(WindowingTopology.STORE);
+    KeyValueStore<String, byte[]> store = ((BufferStore) ingest.driver.getStateStore(WindowingTopology.STORE)).wrapped();
     log.forEach(kv -> store.put(kv.key, kv.value));
     ingest.advanceWallClock(Duration.ofSeconds(2)); // punctuations before the backlog arrives
     assertThat(ingest.windows.isEmpty()).isTrue();
@@ -222,7 +222,7 @@ class WindowingTopologyTest {
     ingest.send("gone", chunk(0, 1, 1, 2, 3, 4), t0); // one window, one step of the next
     ingest.send("stays", step(0, 1), t0);
     assertThat(ingest.windows()).hasSize(1);
-    KeyValueStore<String, byte[]> store = ingest.driver.getKeyValueStore(WindowingTopology.STORE);
+    KeyValueStore<String, byte[]> store = ((BufferStore) ingest.driver.getStateStore(WindowingTopology.STORE)).wrapped();
     ingest.advanceWallClock(Duration.ofMinutes(30));
     ingest.send("stays", step(1, 2), t0 + 3_600_000); // stream time an hour past "gone"
     ingest.advanceWallClock(Duration.ofMinutes(15)); // the next expiry check
@@ -464,10 +464,12 @@ class WindowingTopologyTest {
     sendBeforeRestart(first);
     List<KeyValue<String, byte[]>> log = changelog.readKeyValuesToList();
     assertThat(log).isNotEmpty();
+    assertThat(((BufferStore) first.driver.getStateStore(WindowingTopology.STORE)).lateWrites())
+        .as("the state was flushed before each commit, not at it").isZero();
     first.close();
 
     ingest = new IngestDriver(spec, COUNTS, registry, freshStateDir);
-    KeyValueStore<String, byte[]> store = ingest.driver.getKeyValueStore(WindowingTopology.STORE);
+    KeyValueStore<String, byte[]> store = ((BufferStore) ingest.driver.getStateStore(WindowingTopology.STORE)).wrapped();
     assertThat(store.get("e")).isNull();
     log.forEach(kv -> store.put(kv.key, kv.value));
     assertContinuesAfterRestart(ingest);
