@@ -1,7 +1,8 @@
 /**
  * Ingest: the Kafka Streams topology that turns users' timesteps ({@code foresight.timesteps}, JSON
  * single steps, chunks and end markers) into windows ({@code foresight.windows}), one per-entity
- * buffer in a RocksDB store with a changelog, and sends every record it cannot use to
+ * buffer in a RocksDB store with a changelog (kept decoded in front of it and written behind before
+ * each commit: {@link io.foresight.ingest.BufferStore}), and sends every record it cannot use to
  * {@code foresight.dlq} with its original bytes and a reason. {@link io.foresight.ingest.WindowSpec}
  * says how windows are cut, {@link io.foresight.ingest.WindowingTopology#build} builds the topology
  * (the same method in production and under {@code TopologyTestDriver}); {@link
