@@ -1,5 +1,6 @@
 package io.foresight.ingest;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class DecodedBuffers {
   private final long budgetBytes;
   private final WriteBack writeBack;
   private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>(64, 0.75f, true);
+  /** The slots made dirty since the last flush (some since evicted or removed, and clean again). */
+  private final ArrayList<Slot> changed = new ArrayList<>();
   private long bytes;
   private int dirty;
 
@@ -53,19 +56,24 @@ final class DecodedBuffers {
    * Caches (or re-measures, after it changed) the entity's state, evicting the least recently used and
    * writing back those of them that are dirty.
    *
-   * @param changed the state differs from what the store holds (it stays dirty until written back)
+   * @param changes the state differs from what the store holds (it stays dirty until written back)
    */
-  void put(String entity, EntityBuffer buffer, boolean changed) {
+  void put(String entity, EntityBuffer buffer, boolean changes) {
     long cost = cost(entity, buffer);
     Slot old = slots.get(entity); // also marks it the most recently used
     if (old != null && old.buffer == buffer && old.bytes == cost) {
-      markDirty(old, changed); // a sliding buffer after every record: nothing to re-measure
+      if (changes) {
+        markDirty(old); // a sliding buffer after every record: nothing to re-measure
+      }
       return;
     }
-    boolean wasDirty = old != null && old.dirty;
-    Slot slot = new Slot(buffer, cost);
-    slot.dirty = wasDirty || changed;
-    dirty += (slot.dirty ? 1 : 0) - (wasDirty ? 1 : 0);
+    Slot slot = new Slot(entity, buffer, cost);
+    if (old != null && old.dirty) {
+      markClean(old); // its changes are in the new slot's state
+      markDirty(slot);
+    } else if (changes) {
+      markDirty(slot);
+    }
     slots.put(entity, slot);
     bytes += slot.bytes - (old == null ? 0 : old.bytes);
     if (bytes <= budgetBytes) {
@@ -79,36 +87,43 @@ final class DecodedBuffers {
       }
       Slot evicted = entry.getValue();
       if (evicted.dirty) {
-        writeBack.write(entry.getKey(), evicted.buffer);
-        dirty--;
+        writeBack.write(evicted.entity, evicted.buffer);
+        markClean(evicted);
       }
       bytes -= evicted.bytes;
       eldest.remove();
     }
   }
 
-  private void markDirty(Slot slot, boolean changed) {
-    if (changed && !slot.dirty) {
+  private void markDirty(Slot slot) {
+    if (!slot.dirty) {
       slot.dirty = true;
       dirty++;
+      changed.add(slot);
     }
   }
 
-  /** Writes back every dirty entry and marks it clean; returns how many there were. */
-  int flush() {
-    if (dirty == 0) {
-      return 0;
+  private void markClean(Slot slot) {
+    if (slot.dirty) {
+      slot.dirty = false;
+      dirty--;
     }
+  }
+
+  /**
+   * Writes back every dirty entry, in the order they became dirty, and marks it clean; returns how
+   * many there were. Visits only the entries changed since the last flush, not the whole cache.
+   */
+  int flush() {
     int written = 0;
-    for (Map.Entry<String, Slot> entry : slots.entrySet()) {
-      Slot slot = entry.getValue();
+    for (Slot slot : changed) {
       if (slot.dirty) {
-        writeBack.write(entry.getKey(), slot.buffer);
-        slot.dirty = false;
+        writeBack.write(slot.entity, slot.buffer);
+        markClean(slot);
         written++;
       }
     }
-    dirty = 0;
+    changed.clear();
     return written;
   }
 
@@ -117,15 +132,14 @@ final class DecodedBuffers {
     Slot old = slots.remove(entity);
     if (old != null) {
       bytes -= old.bytes;
-      if (old.dirty) {
-        dirty--;
-      }
+      markClean(old);
     }
   }
 
   /** Forgets every entity, changes included. */
   void clear() {
     slots.clear();
+    changed.clear();
     bytes = 0;
     dirty = 0;
   }
@@ -152,11 +166,13 @@ final class DecodedBuffers {
   }
 
   private static final class Slot {
+    final String entity;
     final EntityBuffer buffer;
     final long bytes;
     boolean dirty;
 
-    Slot(EntityBuffer buffer, long bytes) {
+    Slot(String entity, EntityBuffer buffer, long bytes) {
+      this.entity = entity;
       this.buffer = buffer;
       this.bytes = bytes;
     }
