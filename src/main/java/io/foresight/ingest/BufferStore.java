@@ -29,8 +29,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * closed without a commit (a crash, or a dirty close under exactly-once) loses its dirty states with
  * its transaction, and Streams restores its store from the changelog: {@link #init} starts with an
  * empty cache. This hooks into Streams' internal caching interfaces ({@link WrappedStateStore}, as its
- * own store layers do); {@code BufferStoreTest} and the topology and fault tests hold it to Kafka
- * Streams 4.3.
+ * own store layers do); {@code WindowingTopologyTest} (Streams' own commit path under
+ * TopologyTestDriver: {@link #lateWrites()} stays 0), {@code WindowCommitTest} and the fault tests on
+ * a broker hold it to Kafka Streams 4.3.
  *
  * <p>Not thread-safe: one per task.
  */

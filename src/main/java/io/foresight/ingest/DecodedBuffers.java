@@ -33,7 +33,6 @@ final class DecodedBuffers {
   /** The slots made dirty since the last flush (some since evicted or removed, and clean again). */
   private final ArrayList<Slot> changed = new ArrayList<>();
   private long bytes;
-  private int dirty;
 
   DecodedBuffers(long budgetBytes, WriteBack writeBack) {
     this.budgetBytes = budgetBytes;
@@ -69,7 +68,7 @@ final class DecodedBuffers {
     }
     Slot slot = new Slot(entity, buffer, cost);
     if (old != null && old.dirty) {
-      markClean(old); // its changes are in the new slot's state
+      old.dirty = false; // its changes are in the new slot's state
       markDirty(slot);
     } else if (changes) {
       markDirty(slot);
@@ -88,7 +87,7 @@ final class DecodedBuffers {
       Slot evicted = entry.getValue();
       if (evicted.dirty) {
         writeBack.write(evicted.entity, evicted.buffer);
-        markClean(evicted);
+        evicted.dirty = false;
       }
       bytes -= evicted.bytes;
       eldest.remove();
@@ -98,15 +97,7 @@ final class DecodedBuffers {
   private void markDirty(Slot slot) {
     if (!slot.dirty) {
       slot.dirty = true;
-      dirty++;
       changed.add(slot);
-    }
-  }
-
-  private void markClean(Slot slot) {
-    if (slot.dirty) {
-      slot.dirty = false;
-      dirty--;
     }
   }
 
@@ -119,7 +110,7 @@ final class DecodedBuffers {
     for (Slot slot : changed) {
       if (slot.dirty) {
         writeBack.write(slot.entity, slot.buffer);
-        markClean(slot);
+        slot.dirty = false;
         written++;
       }
     }
@@ -132,7 +123,7 @@ final class DecodedBuffers {
     Slot old = slots.remove(entity);
     if (old != null) {
       bytes -= old.bytes;
-      markClean(old);
+      old.dirty = false;
     }
   }
 
@@ -141,15 +132,10 @@ final class DecodedBuffers {
     slots.clear();
     changed.clear();
     bytes = 0;
-    dirty = 0;
   }
 
   int size() {
     return slots.size();
-  }
-
-  int dirtyCount() {
-    return dirty;
   }
 
   long bytes() {

@@ -2,7 +2,6 @@ package io.foresight.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import io.foresight.wire.StepEncoding;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -101,27 +100,30 @@ final class EntityBuffer {
     }
   }
 
-  /** A deep copy: the processor keeps one of a state with unwritten changes to undo a failed record. */
-  EntityBuffer copy() {
-    EntityBuffer c = new EntityBuffer(this);
-    c.lastTs = lastTs;
-    c.nextSequence = nextSequence;
-    c.startTs = startTs;
-    c.lastArrivalMs = lastArrivalMs;
-    c.lastRecordTs = lastRecordTs;
-    c.untilEmit = untilEmit;
-    c.values = Arrays.copyOf(values, sliding ? values.length : Math.max(size, 16));
-    c.head = head;
-    c.size = size;
-    c.starts = starts.clone();
-    c.startsHead = startsHead;
-    c.startsSize = startsSize;
-    return c;
-  }
-
-  private EntityBuffer(EntityBuffer of) {
-    this.spec = of.spec;
-    this.sliding = of.sliding;
+  /**
+   * Makes this a copy of {@code other} (a state of the same spec), reusing this one's arrays where
+   * they fit: the processor keeps one spare copy of a state with unwritten changes, to undo a failed
+   * record, without allocating one per record.
+   */
+  void copyFrom(EntityBuffer other) {
+    lastTs = other.lastTs;
+    nextSequence = other.nextSequence;
+    startTs = other.startTs;
+    lastArrivalMs = other.lastArrivalMs;
+    lastRecordTs = other.lastRecordTs;
+    untilEmit = other.untilEmit;
+    if (values.length < other.size || (sliding && values.length != other.values.length)) {
+      values = new float[other.values.length];
+    }
+    System.arraycopy(other.values, 0, values, 0, sliding ? values.length : other.size);
+    head = other.head;
+    size = other.size;
+    if (starts.length != other.starts.length) {
+      starts = new long[other.starts.length];
+    }
+    System.arraycopy(other.starts, 0, starts, 0, starts.length);
+    startsHead = other.startsHead;
+    startsSize = other.startsSize;
   }
 
   /** A fresh entity's state. */

@@ -108,6 +108,8 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
   private final boolean sliding;
   private ProcessorContext<Object, Object> context;
   private BufferStore store;
+  /** Reused for the copy of a state with unwritten changes taken before each record. */
+  private EntityBuffer spare;
   /** The newest record timestamp this task has seen since it was initialised. */
   private long streamTime = Long.MIN_VALUE;
   /** Wall-clock time this task last received a record (or was initialised). */
@@ -164,12 +166,18 @@ final class WindowingProcessor implements Processor<byte[], byte[], Object, Obje
     }
     EntityBuffer buffer = load(entity);
     // A record that fails half-way must leave the state as it was before it: the store still has
-    // that state unless earlier records changed it since the last write-back, so keep a copy then.
-    EntityBuffer before = store.isDirty(entity) ? buffer.copy() : null;
+    // that state unless earlier records changed it since the last write-back, so copy it then.
+    EntityBuffer before = null;
+    if (store.isDirty(entity)) {
+      before = spare == null ? EntityBuffer.empty(spec) : spare;
+      before.copyFrom(buffer);
+      spare = before;
+    }
     try {
       accept(record, entity, buffer, p);
     } catch (RuntimeException e) {
       store.revert(entity, before);
+      spare = null; // the copy is the entity's state now
       throw e;
     }
   }

@@ -109,6 +109,35 @@ class EntityBufferTest {
   }
 
   @Test
+  void aCopyEncodesLikeItsOriginalWhateverTheSpareHeldBefore() {
+    WindowSpec sliding = WindowSpec.sliding(4, 2);
+    EntityBuffer ring = EntityBuffer.empty(sliding);
+    ring.ringAppend(new float[] {1, 2, 3, 4, 5, 6}, 0, 6); // wrapped
+    for (int i = 0; i < 7; i++) {
+      ring.pushStart(10 * i); // grows the starts queue past its first capacity
+    }
+    ring.pollStart(-1);
+    ring.lastTs = 60;
+    EntityBuffer spare = EntityBuffer.empty(sliding);
+    spare.copyFrom(ring);
+    assertThat(spare.encode()).isEqualTo(ring.encode());
+
+    WindowSpec sequence = WindowSpec.sequence(1000, 5000);
+    EntityBuffer longOne = EntityBuffer.empty(sequence);
+    longOne.sequenceAppend(new float[300], 0, 300);
+    longOne.startTs = 3;
+    EntityBuffer shortOne = EntityBuffer.empty(sequence);
+    shortOne.sequenceAppend(new float[] {7, 8}, 0, 2);
+    EntityBuffer seqSpare = EntityBuffer.empty(sequence);
+    seqSpare.copyFrom(longOne); // grows the spare
+    assertThat(seqSpare.encode()).isEqualTo(longOne.encode());
+    seqSpare.copyFrom(shortOne); // reuses the larger array
+    assertThat(seqSpare.encode()).isEqualTo(shortOne.encode());
+    shortOne.sequenceAppend(new float[] {9}, 0, 1);
+    assertThat(seqSpare.size).as("a copy, not a view").isEqualTo(2);
+  }
+
+  @Test
   void foreignOrTruncatedBytesAreRefused() {
     byte[] good = EntityBuffer.empty(WindowSpec.sliding()).encode();
     assertThatThrownBy(() -> EntityBuffer.decode(new byte[] {'X', 1}, WindowSpec.sliding()))
